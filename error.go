@@ -13,6 +13,7 @@ const (
 	EUnauthorized       = "UNAUTHORIZED"
 	EForbidden          = "FORBIDDEN"
 	ENotFound           = "NOT_FOUND"
+	EMethodNotAllowed   = "METHOD_NOT_ALLOWED"
 	EConflict           = "CONFLICT"
 	EPreconditionFailed = "PRECONDITION_FAILED"
 	ETooLarge           = "PAYLOAD_TOO_LARGE"
@@ -82,8 +83,8 @@ func ErrorMessage(err error) string {
 type Problems []FieldError
 
 // Add records that field is invalid for the given reason.
-func (p *Problems) Add(field, format string, args ...any) {
-	*p = append(*p, FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+func (p *Problems) Add(field, reason string) {
+	*p = append(*p, FieldError{Field: field, Reason: reason})
 }
 
 // Err returns nil when nothing was recorded, else a VALIDATE_FAILED *Error listing every field.

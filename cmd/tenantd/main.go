@@ -1,0 +1,31 @@
+// Command tenantd serves the PortSIP-compatible tenant control plane.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tenantd/tenantd/internal/daemon"
+)
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	cfg, err := daemon.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tenantd: configuration:", err)
+		os.Exit(2)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := daemon.Run(ctx, cfg, logger, nil); err != nil {
+		logger.Error("tenantd stopped", "err", err)
+		os.Exit(1)
+	}
+}

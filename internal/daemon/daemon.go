@@ -1,0 +1,121 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/tenantd/tenantd/httpapi"
+	"github.com/tenantd/tenantd/internal/secret"
+	"github.com/tenantd/tenantd/sqlstore"
+)
+
+// Run serves tenantd until ctx is cancelled, then stops accepting connections, lets in-flight
+// requests finish within cfg.ShutdownTimeout and closes the database. When listening starts,
+// the bound address is sent on started (if not nil), so callers can use port 0.
+func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- string) error {
+	if cfg.DatabaseURL != "" {
+		return errors.New("PostgreSQL is not supported by this build yet; unset " +
+			"TENANTD_DATABASE_URL to use SQLite")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+
+	db := sqlstore.New(filepath.Join(cfg.DataDir, "tenantd.db"))
+	if err := db.Open(ctx); err != nil {
+		return err
+	}
+	defer db.Close()
+
+	if err := ensureAdmin(ctx, db, cfg, logger); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping}
+	srv := newHTTPServer(api.Handler(), logger)
+
+	logger.Info("tenantd listening", "addr", ln.Addr().String(),
+		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir,
+		"sign_in", "POST /api/auth/sign_in with username admin")
+	if started != nil {
+		started <- ln.Addr().String()
+	}
+
+	return serve(ctx, srv, ln, cfg.ShutdownTimeout, logger)
+}
+
+// newHTTPServer sets every timeout, so that slow or stalled clients cannot hold connections
+// or goroutines forever.
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration,
+	logger *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// ensureAdmin creates the system admin on first start. Without TENANTD_ADMIN_PASSWORD it
+// generates a password and logs it this once; it is stored only as a hash.
+func ensureAdmin(ctx context.Context, db *sqlstore.DB, cfg Config, logger *slog.Logger) error {
+	exists, err := db.HasAdmin(ctx)
+	if err != nil || exists {
+		return err
+	}
+
+	password, generated := cfg.AdminPassword, false
+	if password == "" {
+		token, err := secret.NewToken()
+		if err != nil {
+			return err
+		}
+		password, generated = token[:20], true
+	}
+
+	created, err := db.EnsureAdmin(ctx, password)
+	if err != nil {
+		return err
+	}
+	if created && generated {
+		logger.Warn("created the system admin with a generated password; it is shown only "+
+			"this once", "username", "admin", "password", password)
+	} else if created {
+		logger.Info("created the system admin", "username", "admin")
+	}
+	return nil
+}

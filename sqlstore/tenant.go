@@ -1,0 +1,256 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tenantd/tenantd"
+	"github.com/tenantd/tenantd/filter"
+)
+
+// Ensure DB implements the domain's tenant service.
+var _ tenantd.TenantService = (*DB)(nil)
+
+// tenantFields are the summary fields lists may filter and sort on, with their columns.
+var tenantFields = filter.Fields{
+	"id":                   {Column: "id", Kind: filter.ID},
+	"name":                 {Column: "name", Kind: filter.String},
+	"domain":               {Column: "domain", Kind: filter.String},
+	"max_extensions":       {Column: "max_extensions", Kind: filter.Int},
+	"max_concurrent_calls": {Column: "max_concurrent_calls", Kind: filter.Int},
+	"enabled":              {Column: "enabled", Kind: filter.Bool},
+	"website":              {Column: "website", Kind: filter.String, Nullable: true},
+	"timezone":             {Column: "timezone", Kind: filter.String},
+	"currency":             {Column: "currency", Kind: filter.String},
+	"region":               {Column: "region", Kind: filter.String},
+	"avatar_file_name":     {Column: "avatar_file_name", Kind: filter.String, Nullable: true},
+	"avatar_file_size":     {Column: "avatar_file_size", Kind: filter.Int},
+	"created_at":           {Column: "created_at", Kind: filter.Time},
+}
+
+const tenantSummaryColumns = `id, name, domain, max_extensions, max_concurrent_calls, enabled,
+	website, timezone, currency, region, avatar_file_id, avatar_file_name, avatar_file_size,
+	avatar_key, created_at`
+
+const tenantColumns = tenantSummaryColumns + `, used_disk_bytes, settings, version`
+
+// CreateTenant implements tenantd.TenantService.
+func (db *DB) CreateTenant(ctx context.Context, actor tenantd.Actor, t *tenantd.Tenant) error {
+	if err := canManageTenants(actor); err != nil {
+		return err
+	}
+
+	settings, err := t.MarshalSettings()
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode tenant: %w", err)
+	}
+	now := db.Now().UTC().Truncate(time.Second)
+	id := db.ids.Next()
+
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, domain, search_text,
+			enabled, max_extensions, max_concurrent_calls, website, timezone, currency, region,
+			settings, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			id, t.Name, t.Domain, searchText(t), boolInt(t.Enabled), t.MaxExtensions,
+			t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone, t.Currency, t.Region,
+			string(settings), now.Unix(), now.Unix())
+		return err
+	})
+	if isUniqueViolation(err) {
+		return domainTaken()
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: create tenant: %w", err)
+	}
+
+	t.ID, t.CreatedAt, t.Version = id, now, 1
+	return nil
+}
+
+// Tenant implements tenantd.TenantService.
+func (db *DB) Tenant(ctx context.Context, actor tenantd.Actor, id int64) (*tenantd.Tenant, error) {
+	if err := canManageTenants(actor); err != nil {
+		return nil, err
+	}
+	return loadTenant(ctx, db.read, id)
+}
+
+// ListTenants implements tenantd.TenantService.
+func (db *DB) ListTenants(ctx context.Context, actor tenantd.Actor, q tenantd.ListQuery) (
+	[]tenantd.TenantSummary, int64, error) {
+	if err := canManageTenants(actor); err != nil {
+		return nil, 0, err
+	}
+
+	var search []string
+	if q.Search != "" {
+		search = []string{"instr(search_text, ?) > 0"}
+	}
+	sel, err := buildSelect(q, tenantFields, search, foldSearch(q.Search))
+	if err != nil {
+		return nil, 0, err
+	}
+
+	var total int64
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM tenants`+sel.where,
+		sel.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqlstore: count tenants: %w", err)
+	}
+
+	rows, err := db.read.QueryContext(ctx, `SELECT `+tenantSummaryColumns+` FROM tenants`+
+		sel.where+sel.page, sel.pageArgs()...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlstore: list tenants: %w", err)
+	}
+	defer rows.Close()
+
+	items := []tenantd.TenantSummary{}
+	for rows.Next() {
+		var s tenantd.TenantSummary
+		if err := rows.Scan(summaryDest(&s)...); err != nil {
+			return nil, 0, fmt.Errorf("sqlstore: scan tenant: %w", err)
+		}
+		items = append(items, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("sqlstore: list tenants: %w", err)
+	}
+	return items, total, nil
+}
+
+// UpdateTenant implements tenantd.TenantService.
+func (db *DB) UpdateTenant(ctx context.Context, actor tenantd.Actor, id int64,
+	change func(*tenantd.Tenant) error) (*tenantd.Tenant, error) {
+	if err := canManageTenants(actor); err != nil {
+		return nil, err
+	}
+
+	var t *tenantd.Tenant
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if t, err = loadTenant(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := change(t); err != nil {
+			return err
+		}
+		return db.saveTenant(ctx, tx, t)
+	})
+	if isUniqueViolation(err) {
+		return nil, domainTaken()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// DeleteTenant implements tenantd.TenantService.
+func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) error {
+	if err := canManageTenants(actor); err != nil {
+		return err
+	}
+
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete tenant: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(notFound("tenant"), err)
+		}
+		return nil
+	})
+}
+
+// saveTenant writes every column of t and bumps its version.
+func (db *DB) saveTenant(ctx context.Context, tx *sql.Tx, t *tenantd.Tenant) error {
+	settings, err := t.MarshalSettings()
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode tenant: %w", err)
+	}
+
+	t.Version++
+	_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, domain = ?, search_text = ?,
+		enabled = ?, max_extensions = ?, max_concurrent_calls = ?, website = ?, timezone = ?,
+		currency = ?, region = ?, settings = ?, version = ?, updated_at = ? WHERE id = ?`,
+		t.Name, t.Domain, searchText(t), boolInt(t.Enabled), t.MaxExtensions,
+		t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone, t.Currency, t.Region,
+		string(settings), t.Version, db.Now().Unix(), t.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: update tenant: %w", err)
+	}
+	return nil
+}
+
+// queryer is what loading needs from a pool or a transaction.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func loadTenant(ctx context.Context, q queryer, id int64) (*tenantd.Tenant, error) {
+	t := new(tenantd.Tenant)
+	var s tenantd.TenantSummary
+	var settings string
+
+	dest := append(summaryDest(&s), &t.UsedDiskBytes, &settings, &t.Version)
+	err := q.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id).
+		Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("tenant")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: load tenant: %w", err)
+	}
+
+	if err := t.UnmarshalSettings([]byte(settings)); err != nil {
+		return nil, fmt.Errorf("sqlstore: decode tenant %d: %w", id, err)
+	}
+	t.ID, t.CreatedAt, t.Avatar = s.ID, s.CreatedAt, s.Avatar
+	return t, nil
+}
+
+// summaryDest returns scan targets for tenantSummaryColumns.
+func summaryDest(s *tenantd.TenantSummary) []any {
+	return []any{&s.ID, &s.Name, &s.Domain, &s.MaxExtensions, &s.MaxConcurrentCalls,
+		(*boolCol)(&s.Enabled), (*nullText)(&s.Website), &s.Timezone, &s.Currency, &s.Region,
+		(*nullInt)(&s.Avatar.FileID), (*nullText)((*tenantd.NullString)(&s.Avatar.Name)),
+		&s.Avatar.Size, (*nullText)((*tenantd.NullString)(&s.Avatar.Key)),
+		(*unixTime)(&s.CreatedAt)}
+}
+
+// searchText is what search matches: the name and domain, lower-cased, on separate lines so
+// that no match spans both.
+func searchText(t *tenantd.Tenant) string {
+	return strings.ToLower(t.Name) + "\n" + t.Domain
+}
+
+// foldSearch lower-cases a search text as searchText does, so the match ignores case.
+func foldSearch(s string) []any {
+	if s == "" {
+		return nil
+	}
+	return []any{strings.ToLower(s)}
+}
+
+func domainTaken() error {
+	return &tenantd.Error{
+		Code:    tenantd.EConflict,
+		Message: "the domain is already used by another tenant",
+		Fields:  []tenantd.FieldError{{Field: "domain", Reason: "is already taken"}},
+	}
+}
+
+// canManageTenants allows the system admin for now; dealers get their own scope once dealer
+// designations exist.
+func canManageTenants(actor tenantd.Actor) error {
+	if actor.Role == tenantd.RoleSystemAdmin {
+		return nil
+	}
+	return tenantd.Errorf(tenantd.EForbidden, "this account may not manage tenants")
+}
