@@ -49,7 +49,7 @@ func (db *DB) SignIn(ctx context.Context, c tenantd.Credentials) (*tenantd.Token
 	}
 
 	var tok *tenantd.Token
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *dbTx) error {
 		var err error
 		tok, err = db.openSession(ctx, tx, acct.id, 0, sql.NullInt64{})
 		return err
@@ -117,7 +117,7 @@ func (db *DB) findAccount(ctx context.Context, name, domain string) (*account, e
 
 // openSession stores a new session for the user and returns its tokens. family is the id of
 // the sign-in the session descends from, 0 for a new sign-in.
-func (db *DB) openSession(ctx context.Context, tx *sql.Tx, userID, family int64,
+func (db *DB) openSession(ctx context.Context, tx *dbTx, userID, family int64,
 	current sql.NullInt64) (*tenantd.Token, error) {
 	access, err1 := secret.NewToken()
 	refresh, err2 := secret.NewToken()
@@ -152,7 +152,7 @@ func (db *DB) Refresh(ctx context.Context, refreshToken string) (*tenantd.Token,
 	var tok *tenantd.Token
 	reused := false
 
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *dbTx) error {
 		var s struct {
 			id, user, family, expires int64
 			refreshed, revoked, live  bool
@@ -160,7 +160,7 @@ func (db *DB) Refresh(ctx context.Context, refreshToken string) (*tenantd.Token,
 		}
 		err := tx.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.family_id,
 			s.refresh_expires_at, s.refreshed, s.revoked, s.current_tenant_id,
-			u.enabled AND coalesce(t.enabled, 1)
+			CASE WHEN u.enabled = 1 AND coalesce(t.enabled, 1) = 1 THEN 1 ELSE 0 END
 			FROM sessions s JOIN users u ON u.id = s.user_id
 			LEFT JOIN tenants t ON t.id = u.tenant_id
 			WHERE s.refresh_hash = ?`, secret.HashToken(refreshToken)).
@@ -196,7 +196,7 @@ func (db *DB) Refresh(ctx context.Context, refreshToken string) (*tenantd.Token,
 	return tok, err
 }
 
-func revokeFamily(ctx context.Context, tx *sql.Tx, family int64) error {
+func revokeFamily(ctx context.Context, tx *dbTx, family int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked = 1 WHERE family_id = ?`, family)
 	if err != nil {
 		return fmt.Errorf("sqlstore: revoke sessions: %w", err)
@@ -207,7 +207,7 @@ func revokeFamily(ctx context.Context, tx *sql.Tx, family int64) error {
 // SignOut implements tenantd.AuthService. It revokes every session of the sign-in the actor's
 // session descends from, so tokens handed out before a refresh stop working too.
 func (db *DB) SignOut(ctx context.Context, actor tenantd.Actor) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *dbTx) error {
 		var family int64
 		err := tx.QueryRowContext(ctx, `SELECT family_id FROM sessions WHERE id = ?`,
 			actor.SessionID).Scan(&family)
@@ -258,7 +258,7 @@ func (db *DB) EnsureAdmin(ctx context.Context, password string) (bool, error) {
 	}
 
 	created := false
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *dbTx) error {
 		var n int
 		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = ?`,
 			tenantd.RoleSystemAdmin).Scan(&n)

@@ -29,9 +29,10 @@ var migrations embed.FS
 // exactly one connection (queued in Go, never spinning on SQLITE_BUSY) while reads use a
 // separate pool that runs alongside it under WAL.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
+	write *dbPool
+	read  *dbPool
 	path  string
+	r     *rebinder
 	ids   *idGenerator
 
 	// hashSlots bounds the password hashes running at once.
@@ -43,7 +44,13 @@ type DB struct {
 
 // New returns a DB for the SQLite file at path. It does no I/O; Open does.
 func New(path string) *DB {
-	return &DB{path: path, ids: newIDGenerator(), hashSlots: make(chan struct{}, 2), Now: time.Now}
+	return &DB{
+		path:      path,
+		r:         &rebinder{d: sqliteDialect},
+		ids:       newIDGenerator(),
+		hashSlots: make(chan struct{}, 2),
+		Now:       time.Now,
+	}
 }
 
 // Open opens the database, creating it if needed, and applies pending migrations.
@@ -52,18 +59,21 @@ func (db *DB) Open(ctx context.Context) error {
 		return errors.New("sqlstore: empty database path")
 	}
 
-	var err error
-	if db.write, err = sql.Open("sqlite", dsn(db.path, false)); err != nil {
+	write, err := sql.Open("sqlite", dsn(db.path, false))
+	if err != nil {
 		return fmt.Errorf("sqlstore: open writer: %w", err)
 	}
-	db.write.SetMaxOpenConns(1)
-	db.write.SetConnMaxIdleTime(0)
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	db.write = &dbPool{db: write, r: db.r}
 
-	if db.read, err = sql.Open("sqlite", dsn(db.path, true)); err != nil {
+	read, err := sql.Open("sqlite", dsn(db.path, true))
+	if err != nil {
 		return fmt.Errorf("sqlstore: open reader: %w", err)
 	}
-	db.read.SetMaxOpenConns(4)
-	db.read.SetMaxIdleConns(4)
+	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
+	db.read = &dbPool{db: read, r: db.r}
 
 	if err := db.migrate(ctx); err != nil {
 		return err
@@ -75,17 +85,17 @@ func (db *DB) Open(ctx context.Context) error {
 func (db *DB) Close() error {
 	var errs []error
 	if db.read != nil {
-		errs = append(errs, db.read.Close())
+		errs = append(errs, db.read.db.Close())
 	}
-	if db.write != nil {
-		errs = append(errs, db.write.Close())
+	if db.write != nil && db.write != db.read {
+		errs = append(errs, db.write.db.Close())
 	}
 	return errors.Join(errs...)
 }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
-	return db.read.PingContext(ctx)
+	return db.read.db.PingContext(ctx)
 }
 
 // dsn builds the connection string. WAL lets readers run beside the writer. synchronous=FULL
@@ -141,7 +151,7 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 		return fmt.Errorf("sqlstore: migration %s: %w", base, err)
 	}
 
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *dbTx) error {
 		var seen int
 		err := tx.QueryRowContext(ctx,
 			`SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&seen)
@@ -158,14 +168,14 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 }
 
 // inTx runs fn in a write transaction and commits when it returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+func (db *DB) inTx(ctx context.Context, fn func(*dbTx) error) error {
+	tx, err := db.write.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
 	defer tx.Rollback()
 
-	if err := fn(tx); err != nil {
+	if err := fn(&dbTx{tx: tx, r: db.r}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

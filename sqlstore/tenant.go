@@ -51,7 +51,7 @@ func (db *DB) CreateTenant(ctx context.Context, actor tenantd.Actor, t *tenantd.
 	now := db.Now().UTC().Truncate(time.Second)
 	id := db.ids.Next()
 
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *dbTx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, domain, search_text,
 			enabled, max_extensions, max_concurrent_calls, website, timezone, currency, region,
 			settings, version, created_at, updated_at)
@@ -131,7 +131,7 @@ func (db *DB) UpdateTenant(ctx context.Context, actor tenantd.Actor, id int64,
 	}
 
 	var t *tenantd.Tenant
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *dbTx) error {
 		var err error
 		if t, err = loadTenant(ctx, tx, id); err != nil {
 			return err
@@ -156,7 +156,7 @@ func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) e
 		return err
 	}
 
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *dbTx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("sqlstore: delete tenant: %w", err)
@@ -169,7 +169,7 @@ func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) e
 }
 
 // saveTenant writes every column of t and bumps its version.
-func (db *DB) saveTenant(ctx context.Context, tx *sql.Tx, t *tenantd.Tenant) error {
+func (db *DB) saveTenant(ctx context.Context, tx *dbTx, t *tenantd.Tenant) error {
 	settings, err := t.MarshalSettings()
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode tenant: %w", err)
@@ -186,11 +186,6 @@ func (db *DB) saveTenant(ctx context.Context, tx *sql.Tx, t *tenantd.Tenant) err
 		return fmt.Errorf("sqlstore: update tenant: %w", err)
 	}
 	return nil
-}
-
-// queryer is what loading needs from a pool or a transaction.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func loadTenant(ctx context.Context, q queryer, id int64) (*tenantd.Tenant, error) {
