@@ -26,6 +26,10 @@ type Server struct {
 	Ready func(context.Context) error
 }
 
+// statusClientClosed is logged for requests whose client disconnected before the answer,
+// following the convention nginx made common.
+const statusClientClosed = 499
+
 // handlerFunc is an API handler: it writes a success answer or returns an error, which the
 // wrapper turns into the error envelope.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -66,7 +70,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 func (s *Server) wrap(pattern string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		infoFrom(r.Context()).route = pattern
-		if err := h(w, r); err != nil {
+		err := h(w, r)
+		if err != nil && r.Context().Err() != nil {
+			// The client went away; no one reads an answer, and it is not a server fault.
+			w.WriteHeader(statusClientClosed)
+			return
+		}
+		if err != nil {
 			writeError(w, r, err)
 		}
 	})

@@ -17,6 +17,10 @@ type Config struct {
 	DatabaseURL   string // TENANTD_DATABASE_URL; empty means SQLite in DataDir
 	AdminPassword string // TENANTD_ADMIN_PASSWORD; used on first start only
 
+	// DebugAddr, when set, serves Go's pprof profiles there (TENANTD_DEBUG_ADDR). Keep it on
+	// a loopback address: profiles reveal internals.
+	DebugAddr string
+
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
 }
@@ -28,6 +32,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		DataDir:         getenv("TENANTD_DATA_DIR"),
 		DatabaseURL:     getenv("TENANTD_DATABASE_URL"),
 		AdminPassword:   getenv("TENANTD_ADMIN_PASSWORD"),
+		DebugAddr:       getenv("TENANTD_DEBUG_ADDR"),
 		ShutdownTimeout: 15 * time.Second,
 	}
 	if c.Addr == "" {

@@ -52,6 +52,11 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		started <- ln.Addr().String()
 	}
 
+	if cfg.DebugAddr != "" {
+		if err := serveDebug(ctx, cfg.DebugAddr, logger); err != nil {
+			return err
+		}
+	}
 	return serve(ctx, srv, ln, cfg.ShutdownTimeout, logger)
 }
 
