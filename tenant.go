@@ -1,6 +1,7 @@
 package tenantd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strconv"
@@ -229,21 +230,39 @@ func (s TenantSummary) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON writes the detailed tenant in PortSIP's wire form, read-only fields included.
 func (t *Tenant) MarshalJSON() ([]byte, error) {
-	type settings Tenant // drops this method so that encoding does not recurse
+	settings, err := t.MarshalSettings()
+	if err != nil {
+		return nil, err
+	}
+	return AppendTenantJSON(nil, settings, t.ID, t.UsedDiskBytes, t.CreatedAt, t.Avatar), nil
+}
 
-	return json.Marshal(struct {
-		ID string `json:"id"`
-		*settings
-		UsedDiskQuota  string     `json:"used_disk_quota"`
-		CreatedAt      string     `json:"created_at"`
-		AvatarFileName NullString `json:"avatar_file_name"`
-		AvatarFileSize int64      `json:"avatar_file_size"`
-		AvatarFileURL  NullString `json:"avatar_file_url"`
-	}{
-		FormatID(t.ID), (*settings)(t),
-		FormatUsage(t.UsedDiskBytes), FormatTime(t.CreatedAt),
-		NullString(t.Avatar.Name), t.Avatar.Size, NullString(t.Avatar.URL()),
-	})
+// AppendTenantJSON appends to dst the detailed wire form of a tenant from its settings as
+// MarshalSettings encoded them and its read-only values. Reads use it to answer straight from
+// stored settings, without decoding and encoding them again.
+func AppendTenantJSON(dst, settings []byte, id, usedBytes int64, created time.Time,
+	avatar FileRef) []byte {
+	dst = append(dst, `{"id":"`...)
+	dst = strconv.AppendInt(dst, id, 10)
+	dst = append(dst, `",`...)
+	dst = append(dst, bytes.TrimSuffix(bytes.TrimPrefix(settings, []byte("{")), []byte("}"))...)
+	dst = append(dst, `,"used_disk_quota":"`...)
+	dst = append(dst, FormatUsage(usedBytes)...)
+	dst = append(dst, `","created_at":"`...)
+	dst = append(dst, FormatTime(created)...)
+	dst = append(dst, `","avatar_file_name":`...)
+	dst = appendNullString(dst, avatar.Name)
+	dst = append(dst, `,"avatar_file_size":`...)
+	dst = strconv.AppendInt(dst, avatar.Size, 10)
+	dst = append(dst, `,"avatar_file_url":`...)
+	dst = appendNullString(dst, avatar.URL())
+	return append(dst, '}')
+}
+
+// appendNullString appends s as a JSON string, or null when it is empty.
+func appendNullString(dst []byte, s string) []byte {
+	b, _ := NullString(s).MarshalJSON() // encoding a string cannot fail
+	return append(dst, b...)
 }
 
 // MarshalSettings encodes only the settings of t (no id, times or usage), the form the
@@ -267,6 +286,10 @@ type TenantService interface {
 
 	// Tenant returns the tenant with the given id.
 	Tenant(ctx context.Context, actor Actor, id int64) (*Tenant, error)
+
+	// TenantJSON returns the detailed wire form of the tenant with the given id and its
+	// version, straight from storage: the fast path of reads.
+	TenantJSON(ctx context.Context, actor Actor, id int64) ([]byte, int64, error)
 
 	// ListTenants returns one page of summaries and the number of matches before paging.
 	ListTenants(ctx context.Context, actor Actor, q ListQuery) ([]TenantSummary, int64, error)

@@ -156,6 +156,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		body = []byte(`{"errors":[{"code":"UNKNOWN","message":"internal error","detail":[]}]}`)
 	}
 
+	writeRawJSON(w, status, body)
+}
+
+// writeRawJSON answers with body, which is already JSON.
+func writeRawJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

@@ -50,13 +50,13 @@ func (s *Server) getTenant(w http.ResponseWriter, r *http.Request, actor tenantd
 	if err != nil {
 		return err
 	}
-	t, err := s.Tenants.Tenant(r.Context(), actor, id)
+	body, version, err := s.Tenants.TenantJSON(r.Context(), actor, id)
 	if err != nil {
 		return err
 	}
 
-	w.Header().Set("ETag", etag(t.ID, t.Version))
-	writeJSON(w, http.StatusOK, t)
+	w.Header().Set("ETag", etag(id, version))
+	writeRawJSON(w, http.StatusOK, body)
 	return nil
 }
 
