@@ -60,18 +60,29 @@ func numberPlaceholders(query string) string {
 type dbTx struct {
 	tx *sql.Tx
 	r  *rebinder
+
+	// ctx, when set, replaces the context of every statement: a transaction shared by several
+	// requests must not be interrupted by one of them going away.
+	ctx context.Context
+}
+
+func (t *dbTx) use(ctx context.Context) context.Context {
+	if t.ctx != nil {
+		return t.ctx
+	}
+	return ctx
 }
 
 func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.r.rebind(q), args...)
+	return t.tx.ExecContext(t.use(ctx), t.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.r.rebind(q), args...)
+	return t.tx.QueryContext(t.use(ctx), t.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.r.rebind(q), args...)
+	return t.tx.QueryRowContext(t.use(ctx), t.r.rebind(q), args...)
 }
 
 // dbPool is a connection pool that rewrites placeholders for its dialect.
