@@ -18,8 +18,7 @@ const maxBatch = 128
 // sees the writes of those before it and fails or succeeds on its own, exactly as if it had
 // committed alone, but many share one fsync, which is most of a small write's cost.
 type committer struct {
-	db   *sql.DB
-	r    *rebinder
+	pool *dbPool
 	ops  chan *writeOp
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -32,8 +31,8 @@ type writeOp struct {
 	done chan error
 }
 
-func newCommitter(db *sql.DB, r *rebinder) *committer {
-	c := &committer{db: db, r: r, ops: make(chan *writeOp), stop: make(chan struct{})}
+func newCommitter(pool *dbPool) *committer {
+	c := &committer{pool: pool, ops: make(chan *writeOp), stop: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
 	return c
@@ -105,7 +104,7 @@ func (c *committer) commit(batch []*writeOp) {
 func (c *committer) inOneTx(batch []*writeOp, errs []error) error {
 	// The transaction must not die with any one request, so it runs on a context of its own;
 	// each op checks its own context before it starts.
-	tx, err := c.db.BeginTx(context.Background(), nil)
+	tx, err := c.pool.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
@@ -131,7 +130,7 @@ func (c *committer) runOne(tx *sql.Tx, i int, op *writeOp) (err error) {
 	// SQLite rolls back the whole transaction when a write statement is interrupted, so no
 	// statement of the batch may be cancelled by its request's context.
 	ctx := context.WithoutCancel(op.ctx)
-	t := &dbTx{tx: tx, r: c.r, ctx: ctx}
+	t := &dbTx{tx: tx, p: c.pool, ctx: ctx}
 
 	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)

@@ -35,6 +35,9 @@ type DB struct {
 	r     *rebinder
 	ids   *idGenerator
 
+	// commits batches SQLite write transactions; nil until Open.
+	commits *committer
+
 	// hashSlots bounds the password hashes running at once.
 	hashSlots chan struct{}
 
@@ -65,7 +68,7 @@ func (db *DB) Open(ctx context.Context) error {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db.write = &dbPool{db: write, r: db.r}
+	db.write = newPool(write, db.r, false)
 
 	read, err := sql.Open("sqlite", dsn(db.path, true))
 	if err != nil {
@@ -73,22 +76,26 @@ func (db *DB) Open(ctx context.Context) error {
 	}
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
-	db.read = &dbPool{db: read, r: db.r}
+	db.read = newPool(read, db.r, true)
 
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
+	db.commits = newCommitter(db.write)
 	return nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.commits != nil {
+		db.commits.close()
+	}
 	if db.read != nil {
-		errs = append(errs, db.read.db.Close())
+		errs = append(errs, db.read.close())
 	}
 	if db.write != nil && db.write != db.read {
-		errs = append(errs, db.write.db.Close())
+		errs = append(errs, db.write.close())
 	}
 	return errors.Join(errs...)
 }
@@ -168,14 +175,21 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 }
 
 // inTx runs fn in a write transaction and commits when it returns nil.
+//
+// On SQLite the transaction goes through the group committer: it may share its COMMIT with
+// other requests' transactions, and inTx returns only once that COMMIT is durable.
 func (db *DB) inTx(ctx context.Context, fn func(*dbTx) error) error {
+	if db.commits != nil {
+		return db.commits.run(ctx, fn)
+	}
+
 	tx, err := db.write.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
 	defer tx.Rollback()
 
-	if err := fn(&dbTx{tx: tx, r: db.r}); err != nil {
+	if err := fn(&dbTx{tx: tx, p: db.write}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -56,10 +56,87 @@ func numberPlaceholders(query string) string {
 	return b.String()
 }
 
-// dbTx is a transaction that rewrites placeholders for its dialect.
+// maxStatements bounds the prepared statements a pool keeps. Most query texts are fixed;
+// list queries vary with the shape of a client's filter, so the cache must not grow with them.
+// Texts beyond the bound run unprepared.
+const maxStatements = 512
+
+// dbPool is a connection pool that rewrites placeholders for its dialect and keeps each query
+// text prepared: the SQLite driver would otherwise parse and plan it anew every time, which
+// costs more than running it.
+type dbPool struct {
+	db *sql.DB
+	r  *rebinder
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // query text as written -> prepared statement
+}
+
+func newPool(db *sql.DB, r *rebinder, prepare bool) *dbPool {
+	p := &dbPool{db: db, r: r}
+	if prepare {
+		p.stmts = map[string]*sql.Stmt{}
+	}
+	return p
+}
+
+// stmt returns the prepared statement for q, or nil when it cannot or should not be cached.
+func (p *dbPool) stmt(ctx context.Context, q string) *sql.Stmt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	if s, ok := p.stmts[q]; ok {
+		return s
+	}
+	if p.stmts == nil || len(p.stmts) >= maxStatements {
+		return nil
+	}
+	s, err := p.db.PrepareContext(ctx, p.r.rebind(q))
+	if err != nil {
+		return nil // the unprepared path will report the error
+	}
+	p.stmts[q] = s
+	return s
+}
+
+// close releases the prepared statements and the pool.
+func (p *dbPool) close() error {
+	p.mu.Lock()
+	for _, s := range p.stmts {
+		s.Close()
+	}
+	p.stmts = nil
+	p.mu.Unlock()
+	return p.db.Close()
+}
+
+func (p *dbPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := p.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return p.db.ExecContext(ctx, p.r.rebind(q), args...)
+}
+
+func (p *dbPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := p.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return p.db.QueryContext(ctx, p.r.rebind(q), args...)
+}
+
+func (p *dbPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := p.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return p.db.QueryRowContext(ctx, p.r.rebind(q), args...)
+}
+
+// dbTx is a transaction that rewrites placeholders for its dialect. It does not use the pool's
+// prepared statements: preparing one needs a free connection, and on SQLite the transaction
+// holds the writer pool's only one.
 type dbTx struct {
 	tx *sql.Tx
-	r  *rebinder
+	p  *dbPool
 
 	// ctx, when set, replaces the context of every statement: a transaction shared by several
 	// requests must not be interrupted by one of them going away.
@@ -74,33 +151,15 @@ func (t *dbTx) use(ctx context.Context) context.Context {
 }
 
 func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.use(ctx), t.r.rebind(q), args...)
+	return t.tx.ExecContext(t.use(ctx), t.p.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.use(ctx), t.r.rebind(q), args...)
+	return t.tx.QueryContext(t.use(ctx), t.p.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.use(ctx), t.r.rebind(q), args...)
-}
-
-// dbPool is a connection pool that rewrites placeholders for its dialect.
-type dbPool struct {
-	db *sql.DB
-	r  *rebinder
-}
-
-func (p *dbPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return p.db.ExecContext(ctx, p.r.rebind(q), args...)
-}
-
-func (p *dbPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return p.db.QueryContext(ctx, p.r.rebind(q), args...)
-}
-
-func (p *dbPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return p.db.QueryRowContext(ctx, p.r.rebind(q), args...)
+	return t.tx.QueryRowContext(t.use(ctx), t.p.r.rebind(q), args...)
 }
 
 // queryer is what reads need from a pool or a transaction.
