@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"sync"
 )
 
@@ -18,10 +17,15 @@ const maxBatch = 128
 // sees the writes of those before it and fails or succeeds on its own, exactly as if it had
 // committed alone, but many share one fsync, which is most of a small write's cost.
 type committer struct {
-	pool *dbPool
+	conn *sql.Conn // the writer pool's only connection, held for the committer's life
+	r    *rebinder
 	ops  chan *writeOp
 	stop chan struct{}
 	wg   sync.WaitGroup
+
+	// stmts holds statements prepared on conn, owned by the loop goroutine. Write statements
+	// are fixed texts, but the bound still guards against a caller that builds them.
+	stmts map[string]*sql.Stmt
 }
 
 // writeOp is one queued transaction and where its outcome goes.
@@ -31,11 +35,19 @@ type writeOp struct {
 	done chan error
 }
 
-func newCommitter(pool *dbPool) *committer {
-	c := &committer{pool: pool, ops: make(chan *writeOp), stop: make(chan struct{})}
+// newCommitter takes the writer pool's connection and starts the commit loop on it.
+func newCommitter(ctx context.Context, write *sql.DB, r *rebinder) (*committer, error) {
+	conn, err := write.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: writer connection: %w", err)
+	}
+	c := &committer{
+		conn: conn, r: r, ops: make(chan *writeOp), stop: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{},
+	}
 	c.wg.Add(1)
 	go c.loop()
-	return c
+	return c, nil
 }
 
 // run queues fn and waits for its outcome: nil once its changes are committed and synced.
@@ -55,10 +67,14 @@ func (c *committer) run(ctx context.Context, fn func(*dbTx) error) error {
 
 var errClosed = fmt.Errorf("sqlstore: database closed")
 
-// close lets the queued batch finish, then stops the loop.
+// close lets the batch in progress finish, then stops the loop and returns the connection.
 func (c *committer) close() {
 	close(c.stop)
 	c.wg.Wait()
+	for _, s := range c.stmts {
+		s.Close()
+	}
+	c.conn.Close()
 }
 
 func (c *committer) loop() {
@@ -101,19 +117,26 @@ func (c *committer) commit(batch []*writeOp) {
 	}
 }
 
+// inOneTx runs the batch between BEGIN IMMEDIATE and COMMIT on the writer connection. The
+// statements are issued by hand rather than through database/sql's Tx so that statements
+// prepared on the connection can be reused inside it. Its context is its own: the transaction
+// must not die with any one request.
 func (c *committer) inOneTx(batch []*writeOp, errs []error) error {
-	// The transaction must not die with any one request, so it runs on a context of its own;
-	// each op checks its own context before it starts.
-	tx, err := c.pool.db.BeginTx(context.Background(), nil)
-	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
+	ctx := context.Background()
+	if _, err := c.exec(ctx, "BEGIN IMMEDIATE"); err != nil {
+		// A transaction left open by a failure we could not roll back would block every
+		// later batch; clear it and try once more.
+		_, _ = c.conn.ExecContext(ctx, "ROLLBACK")
+		if _, err := c.exec(ctx, "BEGIN IMMEDIATE"); err != nil {
+			return fmt.Errorf("sqlstore: begin: %w", err)
+		}
 	}
-	defer tx.Rollback()
 
 	for i, op := range batch {
-		errs[i] = c.runOne(tx, i, op)
+		errs[i] = c.runOne(op)
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := c.exec(ctx, "COMMIT"); err != nil {
+		_, _ = c.conn.ExecContext(ctx, "ROLLBACK")
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
 	return nil
@@ -121,18 +144,15 @@ func (c *committer) inOneTx(batch []*writeOp, errs []error) error {
 
 // runOne runs op inside a savepoint, which it releases on success and rolls back on failure,
 // so that a failed op leaves no trace and does not disturb the others.
-func (c *committer) runOne(tx *sql.Tx, i int, op *writeOp) (err error) {
+func (c *committer) runOne(op *writeOp) (err error) {
 	if err := op.ctx.Err(); err != nil {
 		return err
 	}
-	sp := "op" + strconv.Itoa(i)
 
 	// SQLite rolls back the whole transaction when a write statement is interrupted, so no
 	// statement of the batch may be cancelled by its request's context.
 	ctx := context.WithoutCancel(op.ctx)
-	t := &dbTx{tx: tx, p: c.pool, ctx: ctx}
-
-	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+	if _, err := c.exec(ctx, "SAVEPOINT op"); err != nil {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
 	defer func() {
@@ -140,9 +160,32 @@ func (c *committer) runOne(tx *sql.Tx, i int, op *writeOp) (err error) {
 			err = fmt.Errorf("sqlstore: write panicked: %v", p)
 		}
 		if err != nil {
-			_, _ = t.tx.ExecContext(ctx, "ROLLBACK TO "+sp)
+			_, _ = c.exec(ctx, "ROLLBACK TO op")
 		}
-		_, _ = t.tx.ExecContext(ctx, "RELEASE "+sp)
+		_, _ = c.exec(ctx, "RELEASE op")
 	}()
-	return op.fn(t)
+	return op.fn(&dbTx{x: c.conn, r: c.r, prepared: c.prepared, ctx: ctx})
+}
+
+func (c *committer) exec(ctx context.Context, q string) (sql.Result, error) {
+	if s := c.prepared(q); s != nil {
+		return s.ExecContext(ctx)
+	}
+	return c.conn.ExecContext(ctx, q)
+}
+
+// prepared returns q prepared on the writer connection, or nil to run it unprepared.
+func (c *committer) prepared(q string) *sql.Stmt {
+	if s, ok := c.stmts[q]; ok {
+		return s
+	}
+	if len(c.stmts) >= maxStatements {
+		return nil
+	}
+	s, err := c.conn.PrepareContext(context.Background(), c.r.rebind(q))
+	if err != nil {
+		return nil // the unprepared path will report the error
+	}
+	c.stmts[q] = s
+	return s
 }

@@ -81,7 +81,9 @@ func (db *DB) Open(ctx context.Context) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
-	db.commits = newCommitter(db.write)
+	if db.commits, err = newCommitter(ctx, write, db.r); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -116,6 +118,7 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "temp_store(memory)") // savepoints of the group commit journal in memory
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -189,7 +192,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*dbTx) error) error {
 	}
 	defer tx.Rollback()
 
-	if err := fn(&dbTx{tx: tx, p: db.write}); err != nil {
+	if err := fn(&dbTx{x: tx, r: db.r}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -131,12 +131,22 @@ func (p *dbPool) QueryRowContext(ctx context.Context, q string, args ...any) *sq
 	return p.db.QueryRowContext(ctx, p.r.rebind(q), args...)
 }
 
-// dbTx is a transaction that rewrites placeholders for its dialect. It does not use the pool's
-// prepared statements: preparing one needs a free connection, and on SQLite the transaction
-// holds the writer pool's only one.
+// execer is what a transaction runs statements on: a *sql.Tx, or the SQLite writer's own
+// connection while the committer holds a transaction open on it.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// dbTx is a transaction that rewrites placeholders for its dialect and, where it can, runs
+// statements prepared once for its connection.
 type dbTx struct {
-	tx *sql.Tx
-	p  *dbPool
+	x execer
+	r *rebinder
+
+	// prepared, when set, returns q prepared on the transaction's connection, or nil.
+	prepared func(q string) *sql.Stmt
 
 	// ctx, when set, replaces the context of every statement: a transaction shared by several
 	// requests must not be interrupted by one of them going away.
@@ -150,16 +160,32 @@ func (t *dbTx) use(ctx context.Context) context.Context {
 	return ctx
 }
 
+func (t *dbTx) stmt(q string) *sql.Stmt {
+	if t.prepared == nil {
+		return nil
+	}
+	return t.prepared(q)
+}
+
 func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.use(ctx), t.p.r.rebind(q), args...)
+	if s := t.stmt(q); s != nil {
+		return s.ExecContext(t.use(ctx), args...)
+	}
+	return t.x.ExecContext(t.use(ctx), t.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.use(ctx), t.p.r.rebind(q), args...)
+	if s := t.stmt(q); s != nil {
+		return s.QueryContext(t.use(ctx), args...)
+	}
+	return t.x.QueryContext(t.use(ctx), t.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.use(ctx), t.p.r.rebind(q), args...)
+	if s := t.stmt(q); s != nil {
+		return s.QueryRowContext(t.use(ctx), args...)
+	}
+	return t.x.QueryRowContext(t.use(ctx), t.r.rebind(q), args...)
 }
 
 // queryer is what reads need from a pool or a transaction.
