@@ -98,12 +98,12 @@ func closeAdminDB() {
 	}
 }
 
-// admin returns the harness's own connection to the test database; it fails the test on the
+// pgAdmin returns the harness's own connection to the test database; it fails the test on the
 // SQLite pass.
-func admin(t testing.TB) *sql.DB {
+func pgAdmin(t testing.TB) *sql.DB {
 	t.Helper()
 	if postgresURL == "" {
-		t.Fatal("admin: not on the PostgreSQL pass")
+		t.Fatal("pgAdmin: not on the PostgreSQL pass")
 	}
 	db, err := adminDB()
 	if err != nil {
@@ -120,13 +120,13 @@ func requirePostgres(t testing.TB) {
 	}
 }
 
-// exec runs statements on the admin connection, failing t on error.
+// adminExec runs statements on the admin connection, failing t on error.
 func adminExec(t testing.TB, stmts ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for _, s := range stmts {
-		if _, err := admin(t).ExecContext(ctx, s); err != nil {
+		if _, err := pgAdmin(t).ExecContext(ctx, s); err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
 	}

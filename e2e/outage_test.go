@@ -133,7 +133,7 @@ func churn(t *testing.T, s *server, appName string) []string {
 // killSessions terminates every session of the application appName, failing t on error.
 func killSessions(t *testing.T, appName string) {
 	t.Helper()
-	_, err := admin(t).Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	_, err := pgAdmin(t).Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid()
 		AND application_name = $1`, appName)
 	if err != nil {
