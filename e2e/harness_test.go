@@ -17,7 +17,8 @@ import (
 
 const adminPassword = "test-admin-password"
 
-// server is a tenantd started for one test on a free port with a fresh data directory.
+// server is a tenantd started for one test on a free port with a fresh data directory, and a
+// fresh database of the pass's kind (see main_test.go).
 type server struct {
 	URL   string
 	Admin string // an access token of the system admin
@@ -27,10 +28,18 @@ type server struct {
 // startServer runs tenantd in this process until the test ends.
 func startServer(t testing.TB) *server {
 	t.Helper()
+	return startServerOn(t, databaseURL(t))
+}
+
+// startServerOn runs tenantd in this process until the test ends, on the PostgreSQL database
+// at databaseURL, or on a new SQLite file if it is "".
+func startServerOn(t testing.TB, databaseURL string) *server {
+	t.Helper()
 
 	cfg := daemon.Config{
 		Addr:            "127.0.0.1:0",
 		DataDir:         t.TempDir(),
+		DatabaseURL:     databaseURL,
 		AdminPassword:   adminPassword,
 		ShutdownTimeout: 5 * time.Second,
 	}

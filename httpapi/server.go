@@ -22,8 +22,13 @@ type Server struct {
 	Auth    tenantd.AuthService
 	Logger  *slog.Logger
 
-	// Ready reports whether the database answers; /healthz and /readyz use it.
+	// Ready reports whether the database answers; /readyz uses it.
 	Ready func(context.Context) error
+
+	// Unavailable, if set, reports whether an internal error means the database is out of
+	// reach (the store classifies its driver's errors). Such errors answer 503
+	// SERVICE_UNAVAILABLE, so that clients and load balancers retry, instead of 500.
+	Unavailable func(error) bool
 }
 
 // statusClientClosed is logged for requests whose client disconnected before the answer,
@@ -49,8 +54,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.Handle(pattern, s.wrap(pattern, s.authenticate(h)))
 	}
 
-	handle("GET /healthz", s.health)
-	handle("GET /readyz", s.health)
+	handle("GET /healthz", s.live)
+	handle("GET /readyz", s.ready)
 
 	handle("POST /api/auth/sign_in", s.signIn)
 	handle("POST /api/auth/refresh_token", s.refreshToken)
@@ -77,7 +82,7 @@ func (s *Server) wrap(pattern string, h handlerFunc) http.Handler {
 			return
 		}
 		if err != nil {
-			writeError(w, r, err)
+			writeError(w, r, s.classify(err))
 		}
 	})
 }
@@ -143,13 +148,33 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
-func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+// classify turns an internal error that Unavailable recognises into SERVICE_UNAVAILABLE,
+// keeping the original in the chain for the log.
+func (s *Server) classify(err error) error {
+	if s.Unavailable == nil || tenantd.ErrorCode(err) != tenantd.EInternal || !s.Unavailable(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errUnavailable, err)
+}
+
+var errUnavailable = tenantd.Errorf(tenantd.EUnavailable, "the database is not available")
+
+// live answers /healthz: the process is up and serving. It does not ask the database, so that
+// an orchestrator does not restart every tenantd while the database is away; tenantd
+// reconnects by itself when it returns. /readyz tells whether to send it traffic.
+func (s *Server) live(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// ready answers /readyz: 200 when the database answers within two seconds, else 503.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 
 	if err := s.Ready(ctx); err != nil {
 		s.Logger.Warn("database not ready", "err", err)
-		return tenantd.Errorf(tenantd.EUnavailable, "the database is not available")
+		return errUnavailable
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	return nil

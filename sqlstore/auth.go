@@ -163,7 +163,7 @@ func (db *DB) Refresh(ctx context.Context, refreshToken string) (*tenantd.Token,
 			CASE WHEN u.enabled = 1 AND coalesce(t.enabled, 1) = 1 THEN 1 ELSE 0 END
 			FROM sessions s JOIN users u ON u.id = s.user_id
 			LEFT JOIN tenants t ON t.id = u.tenant_id
-			WHERE s.refresh_hash = ?`, secret.HashToken(refreshToken)).
+			WHERE s.refresh_hash = ?`+tx.forUpdate("s"), secret.HashToken(refreshToken)).
 			Scan(&s.id, &s.user, &s.family, &s.expires, (*boolCol)(&s.refreshed),
 				(*boolCol)(&s.revoked), &s.current, (*boolCol)(&s.live))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -271,6 +271,9 @@ func (db *DB) EnsureAdmin(ctx context.Context, password string) (bool, error) {
 		created = err == nil
 		return err
 	})
+	if isUniqueViolation(err) {
+		return false, nil // another process, starting at the same time, created it
+	}
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: ensure admin: %w", err)
 	}

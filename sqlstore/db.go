@@ -1,5 +1,5 @@
-// Package sqlstore keeps tenantd's data in SQLite (the default, embedded) and implements the
-// domain's service interfaces on it.
+// Package sqlstore keeps tenantd's data in SQLite (the default, embedded) or PostgreSQL and
+// implements the domain's service interfaces on them, with one implementation for both.
 package sqlstore
 
 import (
@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -27,13 +29,16 @@ var migrations embed.FS
 
 // DB is an open database. SQLite allows one writer at a time, so writes go through a pool of
 // exactly one connection (queued in Go, never spinning on SQLITE_BUSY) while reads use a
-// separate pool that runs alongside it under WAL.
+// separate pool that runs alongside it under WAL. On PostgreSQL, read and write are one pool.
 type DB struct {
 	write *dbPool
 	read  *dbPool
-	path  string
+	path  string // SQLite
+	url   string // PostgreSQL
+	pool  PoolConfig
 	r     *rebinder
 	ids   *idGenerator
+	jobs  sync.Map // job name -> *sync.Mutex, for WithJobLock on SQLite
 
 	// commits batches SQLite write transactions; nil until Open.
 	commits *committer
@@ -58,6 +63,12 @@ func New(path string) *DB {
 
 // Open opens the database, creating it if needed, and applies pending migrations.
 func (db *DB) Open(ctx context.Context) error {
+	if db.r.d == postgresDialect {
+		if err := db.openPostgres(ctx); err != nil {
+			return err
+		}
+		return db.migrate(ctx)
+	}
 	if db.path == "" {
 		return errors.New("sqlstore: empty database path")
 	}
@@ -102,7 +113,8 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers. It gives up when ctx ends; callers that probe
+// readiness pass a context with a deadline.
 func (db *DB) Ping(ctx context.Context) error {
 	return db.read.db.PingContext(ctx)
 }
@@ -128,15 +140,28 @@ func dsn(path string, readOnly bool) string {
 }
 
 // migrate applies, in order and each in its own transaction, every numbered migration that
-// the database has not seen yet.
+// the database has not seen yet. On PostgreSQL several processes may start at once: an
+// advisory lock lets one of them migrate while the others wait, then find nothing to do.
 func (db *DB) migrate(ctx context.Context) error {
+	if db.r.d == postgresDialect {
+		_, err := db.withAdvisoryLock(ctx, "migrate", true, db.applyMigrations)
+		return err
+	}
+	return db.applyMigrations(ctx)
+}
+
+func (db *DB) applyMigrations(ctx context.Context) error {
 	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`
 	if _, err := db.write.ExecContext(ctx, create); err != nil {
 		return fmt.Errorf("sqlstore: migrations table: %w", err)
 	}
 
-	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	dir := "sqlite"
+	if db.r.d == postgresDialect {
+		dir = "postgres"
+	}
+	names, err := fs.Glob(migrations, "migrations/"+dir+"/*.sql")
 	if err != nil {
 		return fmt.Errorf("sqlstore: list migrations: %w", err)
 	}
@@ -177,7 +202,13 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 	})
 }
 
-// inTx runs fn in a write transaction and commits when it returns nil.
+// maxTxAttempts bounds how often inTx runs a transaction that collides with others.
+const maxTxAttempts = 5
+
+// inTx runs fn in a write transaction and commits when it returns nil. On PostgreSQL a
+// transaction that fails on a serialization failure or a deadlock is run again, up to
+// maxTxAttempts times with a growing, jittered pause; fn must therefore be safe to run again
+// (set its results, never accumulate into them). SQLite's single writer never collides.
 //
 // On SQLite the transaction goes through the group committer: it may share its COMMIT with
 // other requests' transactions, and inTx returns only once that COMMIT is durable.
@@ -186,6 +217,23 @@ func (db *DB) inTx(ctx context.Context, fn func(*dbTx) error) error {
 		return db.commits.run(ctx, fn)
 	}
 
+	for attempt := 1; ; attempt++ {
+		err := db.runTx(ctx, fn)
+		if err == nil || !isRetryable(err) || attempt == maxTxAttempts {
+			return err
+		}
+
+		pause := time.Duration(5<<attempt) * time.Millisecond
+		pause += rand.N(pause)
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		}
+	}
+}
+
+func (db *DB) runTx(ctx context.Context, fn func(*dbTx) error) error {
 	tx, err := db.write.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
@@ -202,8 +250,11 @@ func (db *DB) inTx(ctx context.Context, fn func(*dbTx) error) error {
 }
 
 // isUniqueViolation reports whether err is a broken UNIQUE or PRIMARY KEY constraint, read
-// from the driver's extended result code.
+// from the driver's extended result code (SQLite) or SQLSTATE (PostgreSQL).
 func isUniqueViolation(err error) bool {
+	if pgCode(err) == "23505" {
+		return true
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return false

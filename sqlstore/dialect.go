@@ -3,9 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/tenantd/tenantd/filter"
 )
 
 // dialect is the SQL flavour of the open database. Queries are written once, with ?
@@ -16,6 +19,39 @@ const (
 	sqliteDialect dialect = iota
 	postgresDialect
 )
+
+// filterDialect is the filter package's name for d.
+func (d dialect) filterDialect() filter.Dialect {
+	if d == postgresDialect {
+		return filter.Postgres
+	}
+	return filter.SQLite
+}
+
+// contains is a condition true when the text column col contains the next argument as a
+// literal substring (no wildcards), compared byte for byte.
+func (d dialect) contains(col string) string {
+	if d == postgresDialect {
+		return "strpos(" + col + ", ?) > 0"
+	}
+	return "instr(" + col + ", ?) > 0"
+}
+
+// forUpdate is the suffix of a SELECT, inside a write transaction, whose rows the
+// transaction is going to change or whose values a limit depends on: on PostgreSQL it locks
+// them until commit (FOR UPDATE, or FOR UPDATE OF the given table aliases when the query
+// joins nullable sides), so that concurrent transactions queue instead of acting on stale
+// reads. On SQLite it is empty: the single writer already runs write transactions one at a
+// time.
+func (d dialect) forUpdate(of ...string) string {
+	switch {
+	case d != postgresDialect:
+		return ""
+	case len(of) > 0:
+		return " FOR UPDATE OF " + strings.Join(of, ", ")
+	}
+	return " FOR UPDATE"
+}
 
 // rebinder rewrites placeholders and remembers the result, since the same few dozen query
 // texts run again and again.
@@ -60,6 +96,26 @@ func numberPlaceholders(query string) string {
 // list queries vary with the shape of a client's filter, so the cache must not grow with them.
 // Texts beyond the bound run unprepared.
 const maxStatements = 512
+
+// forUpdate is dialect.forUpdate for this transaction's database.
+func (t *dbTx) forUpdate(of ...string) string {
+	return t.r.d.forUpdate(of...)
+}
+
+// lockRow locks the row of table with the given id until the transaction ends, on
+// PostgreSQL; it does nothing on SQLite (see forUpdate). Use it before reading what a limit
+// depends on, e.g. lock the tenant, then count its users, then insert one. A missing row is
+// not an error here: the reads that follow report it.
+func (t *dbTx) lockRow(ctx context.Context, table string, id int64) error {
+	if t.r.d != postgresDialect {
+		return nil
+	}
+	rows, err := t.QueryContext(ctx, "SELECT id FROM "+table+" WHERE id = ? FOR UPDATE", id)
+	if err != nil {
+		return fmt.Errorf("sqlstore: lock %s %d: %w", table, id, err)
+	}
+	return rows.Close()
+}
 
 // dbPool is a connection pool that rewrites placeholders for its dialect and keeps each query
 // text prepared: the SQLite driver would otherwise parse and plan it anew every time, which

@@ -25,9 +25,9 @@ func (s selectParts) pageArgs() []any {
 
 // buildSelect compiles the list options of q against fields. conds and condArgs are further
 // conditions the caller adds (search, scope); they are ANDed with the filter. A bad filter or
-// order is a VALIDATE_FAILED error naming the option.
-func buildSelect(q tenantd.ListQuery, fields filter.Fields, conds []string, condArgs []any) (
-	selectParts, error) {
+// order is a VALIDATE_FAILED error naming the option. The SQL is written for db's dialect.
+func (db *DB) buildSelect(q tenantd.ListQuery, fields filter.Fields, conds []string,
+	condArgs []any) (selectParts, error) {
 	var p selectParts
 	args := slices.Clone(condArgs)
 
@@ -36,7 +36,7 @@ func buildSelect(q tenantd.ListQuery, fields filter.Fields, conds []string, cond
 		if err != nil {
 			return p, optionError("filter", err)
 		}
-		sql, fargs, err := filter.Compile(expr, fields, filter.SQLite)
+		sql, fargs, err := filter.Compile(expr, fields, db.r.d.filterDialect())
 		if err != nil {
 			return p, optionError("filter", err)
 		}
@@ -52,14 +52,21 @@ func buildSelect(q tenantd.ListQuery, fields filter.Fields, conds []string, cond
 	if err != nil {
 		return p, optionError("orderby", err)
 	}
-	p.page = " ORDER BY " + orderClause(order) + " LIMIT ? OFFSET ?"
+	p.page = " ORDER BY " + orderClause(order, fields) + " LIMIT ? OFFSET ?"
 	p.limit, p.offset = q.Top, q.Skip
 	return p, nil
 }
 
 // orderClause writes the ORDER BY terms, always ending with id so that ties have one order
-// and pages never repeat or skip an item.
-func orderClause(order []filter.Order) string {
+// and pages never repeat or skip an item. A nullable column says where NULLs go, since the
+// dialects' defaults differ: first when ascending, last when descending (SQLite's default;
+// PostgreSQL's is the opposite), so both databases give the same pages.
+func orderClause(order []filter.Order, fields filter.Fields) string {
+	nullable := make(map[string]bool)
+	for _, f := range fields {
+		nullable[f.Column] = nullable[f.Column] || f.Nullable
+	}
+
 	terms := make([]string, 0, len(order)+1)
 	idDesc := false
 	for _, o := range order {
@@ -67,7 +74,11 @@ func orderClause(order []filter.Order) string {
 			idDesc = o.Desc
 			break
 		}
-		terms = append(terms, o.Column+direction(o.Desc))
+		term := o.Column + direction(o.Desc)
+		if nullable[o.Column] {
+			term += nullsPlace(o.Desc)
+		}
+		terms = append(terms, term)
 	}
 	return strings.Join(append(terms, "id"+direction(idDesc)), ", ")
 }
@@ -77,6 +88,13 @@ func direction(desc bool) string {
 		return " DESC"
 	}
 	return " ASC"
+}
+
+func nullsPlace(desc bool) string {
+	if desc {
+		return " NULLS LAST"
+	}
+	return " NULLS FIRST"
 }
 
 func optionError(option string, err error) error {

@@ -89,9 +89,9 @@ func (db *DB) ListTenants(ctx context.Context, actor tenantd.Actor, q tenantd.Li
 
 	var search []string
 	if q.Search != "" {
-		search = []string{"instr(search_text, ?) > 0"}
+		search = []string{db.r.d.contains("search_text")}
 	}
-	sel, err := buildSelect(q, tenantFields, search, foldSearch(q.Search))
+	sel, err := db.buildSelect(q, tenantFields, search, foldSearch(q.Search))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -132,6 +132,10 @@ func (db *DB) UpdateTenant(ctx context.Context, actor tenantd.Actor, id int64,
 
 	var t *tenantd.Tenant
 	err := db.inTx(ctx, func(tx *dbTx) error {
+		// Lock first: this is a read-modify-write of the whole settings document.
+		if err := tx.lockRow(ctx, "tenants", id); err != nil {
+			return err
+		}
 		var err error
 		if t, err = loadTenant(ctx, tx, id); err != nil {
 			return err

@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -20,15 +19,14 @@ import (
 // requests finish within cfg.ShutdownTimeout and closes the database. When listening starts,
 // the bound address is sent on started (if not nil), so callers can use port 0.
 func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- string) error {
-	if cfg.DatabaseURL != "" {
-		return errors.New("PostgreSQL is not supported by this build yet; unset " +
-			"TENANTD_DATABASE_URL to use SQLite")
-	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
 
-	db := sqlstore.New(filepath.Join(cfg.DataDir, "tenantd.db"))
+	db, database := sqlstore.New(filepath.Join(cfg.DataDir, "tenantd.db")), "sqlite"
+	if cfg.DatabaseURL != "" {
+		db, database = sqlstore.NewPostgres(cfg.DatabaseURL, cfg.DBPool), "postgres"
+	}
 	if err := db.Open(ctx); err != nil {
 		return err
 	}
@@ -42,11 +40,12 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping}
+	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping,
+		Unavailable: sqlstore.IsUnavailable}
 	srv := newHTTPServer(api.Handler(), logger)
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
-		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir,
+		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir, "database", database,
 		"sign_in", "POST /api/auth/sign_in with username admin")
 	if started != nil {
 		started <- ln.Addr().String()
