@@ -118,23 +118,23 @@ func checkEventToken(s string) string {
 }
 
 // checkEvent applies the rules that span members of an event push setting after a merge.
+// A member already refused on its own is not reported again as missing: its bad value was
+// never stored, but the client did send one.
 func checkEvent(e *EventPush, field string, p *Problems) {
-	if e.Enabled && e.URL == "" {
-		p.Add(field+".url", "is required when the event push is enabled")
+	missing := func(member string, blank bool, reason string) {
+		at := field + "." + member
+		if blank && !slices.ContainsFunc(*p, func(f FieldError) bool { return f.Field == at }) {
+			p.Add(at, reason)
+		}
 	}
 
+	missing("url", e.Enabled && e.URL == "", "is required when the event push is enabled")
 	switch e.Auth {
 	case AuthBasic, AuthDigest:
-		if e.Username == "" {
-			p.Add(field+".username", "is required for "+e.Auth+" authentication")
-		}
-		if e.Password == "" {
-			p.Add(field+".password", "is required for "+e.Auth+" authentication")
-		}
+		missing("username", e.Username == "", "is required for "+e.Auth+" authentication")
+		missing("password", e.Password == "", "is required for "+e.Auth+" authentication")
 	case AuthBearer:
-		if e.Token == "" {
-			p.Add(field+".token", "is required for BEARER authentication")
-		}
+		missing("token", e.Token == "", "is required for BEARER authentication")
 	}
 }
 

@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -216,3 +219,96 @@ func (s *server) createTenant(t testing.TB, name, domain string, extra map[strin
 	}
 	return id
 }
+
+// tenant reads the detailed tenant as the system admin, decoded into generic JSON values so
+// that tests compare exactly what a client sees.
+func (s *server) tenant(t testing.TB, id string) map[string]any {
+	t.Helper()
+	return s.do(t, "GET", "/api/tenants/"+id, s.Admin, nil).want(t, http.StatusOK).object(t)
+}
+
+// update sends a partial update of the tenant as the system admin.
+func (s *server) update(t testing.TB, id string, body any) *response {
+	t.Helper()
+	return s.do(t, "POST", "/api/tenants/"+id, s.Admin, body)
+}
+
+// destroy deletes the tenant as the system admin.
+func (s *server) destroy(t testing.TB, id string) {
+	t.Helper()
+	s.do(t, "POST", "/api/tenants/"+id+"/destroy", s.Admin, nil).want(t, http.StatusNoContent)
+}
+
+// page is one decoded answer of GET /api/tenants.
+type page struct {
+	Count int64            `json:"count"`
+	Items []map[string]any `json:"items"`
+}
+
+// names returns the names of the page's items, in order.
+func (p page) names() []string {
+	out := []string{}
+	for _, it := range p.Items {
+		name, _ := it["name"].(string)
+		out = append(out, name)
+	}
+	return out
+}
+
+// list fetches one page of tenants; query is the raw query string without "?".
+func (s *server) list(t testing.TB, query string) page {
+	t.Helper()
+	res := s.do(t, "GET", "/api/tenants?"+query, s.Admin, nil).want(t, http.StatusOK)
+	var p page
+	if err := json.Unmarshal(res.Body, &p); err != nil {
+		t.Fatalf("list body: %v: %s", err, res.Body)
+	}
+	return p
+}
+
+// tenantCount returns how many tenants are stored.
+func (s *server) tenantCount(t testing.TB) int64 {
+	t.Helper()
+	return s.list(t, "top=1").Count
+}
+
+// wantError fails the test unless the response is the error envelope with the given status
+// and code, naming exactly the given fields in its detail (in any order).
+func (r *response) wantError(t testing.TB, status int, code string, fields ...string) {
+	t.Helper()
+	r.want(t, status)
+	if got := r.errorCode(t); got != code {
+		t.Fatalf("error code %q, want %q; body: %s", got, code, r.Body)
+	}
+	got := r.errorFields(t)
+	slices.Sort(got)
+	want := slices.Clone(fields)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("error names fields %q, want %q; body: %s", got, want, r.Body)
+	}
+}
+
+// wantInvalid fails the test unless the response is a 400 VALIDATE_FAILED naming exactly the
+// given fields.
+func (r *response) wantInvalid(t testing.TB, fields ...string) {
+	t.Helper()
+	r.wantError(t, http.StatusBadRequest, "VALIDATE_FAILED", fields...)
+}
+
+// raw decodes one JSON text into a generic value, for expected values in tables.
+func raw(t testing.TB, text string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Fatalf("bad JSON in test table %q: %v", text, err)
+	}
+	return v
+}
+
+// uniq returns a name unique within the test binary, for tenant names and domains.
+func uniq(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, uniqCounter.Add(1))
+}
+
+var uniqCounter atomic.Int64
