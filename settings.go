@@ -157,7 +157,7 @@ func readCallerIDs(t *Tenant, raw json.RawMessage, field string, p *Problems) {
 		at := field + "[" + strconv.Itoa(i) + "]"
 		var c OutboundCallerID
 		if err := strictUnmarshal(item, &c); err != nil {
-			p.Add(at, "must be an object with provider_id and caller_id")
+			p.Add(at, "must be an object with provider_id, caller_id and description")
 			continue
 		}
 		if c.ProviderID == "" || checkText(c.ProviderID, 64) != "" {
@@ -166,6 +166,10 @@ func readCallerIDs(t *Tenant, raw json.RawMessage, field string, p *Problems) {
 		}
 		if c.CallerID == "" || checkText(c.CallerID, 64) != "" {
 			p.Add(at+".caller_id", "must be 1 to 64 characters")
+			continue
+		}
+		if reason := checkText(string(c.Description), 1024); reason != "" {
+			p.Add(at+".description", reason)
 			continue
 		}
 		ids = append(ids, c)

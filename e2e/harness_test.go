@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -312,3 +313,24 @@ func uniq(prefix string) string {
 }
 
 var uniqCounter atomic.Int64
+
+// form posts a URL-encoded form anonymously, as PortSIP's OAuth login expects.
+func (s *server) form(t testing.TB, path string, values url.Values) *response {
+	t.Helper()
+	req, err := http.NewRequest("POST", s.URL+path, strings.NewReader(values.Encode()))
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+
+	res, err := s.http.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("POST %s: read body: %v", path, err)
+	}
+	return &response{Status: res.StatusCode, Header: res.Header, Body: body}
+}
