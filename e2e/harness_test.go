@@ -115,16 +115,22 @@ func (s *server) do(t testing.TB, method, path, token string, body any) *respons
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 
+	return s.send(t, req)
+}
+
+// send sends a prepared request and reads the whole answer.
+func (s *server) send(t testing.TB, req *http.Request) *response {
+	t.Helper()
 	res, err := s.http.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
+	body, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
-	return &response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	return &response{Status: res.StatusCode, Header: res.Header, Body: body}
 }
 
 // object decodes the body as a JSON object.
@@ -322,15 +328,5 @@ func (s *server) form(t testing.TB, path string, values url.Values) *response {
 		t.Fatalf("new request: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-
-	res, err := s.http.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatalf("POST %s: read body: %v", path, err)
-	}
-	return &response{Status: res.StatusCode, Header: res.Header, Body: body}
+	return s.send(t, req)
 }
