@@ -174,6 +174,8 @@ func TestListFilter(t *testing.T) {
 		{"region eq 'USA' or region eq 'CHE'", []string{a, c}},
 		{"avatar_file_name eq null", []string{a, b, c, d}},
 		{"avatar_file_size eq 0", []string{a, b, c, d}},
+		{"avatar_file_url eq null", []string{a, b, c, d}},
+		{"startswith(avatar_file_url, '/api/blobs/')", []string{}},
 		{"id eq '" + ids[0] + "'", []string{a}},
 		{"id eq " + ids[1], []string{b}},
 		{"id ne '" + ids[0] + "'", []string{b, c, d}},
@@ -248,6 +250,21 @@ func TestListOrderBy(t *testing.T) {
 		got := s.list(t, "orderby="+url.QueryEscape(tc.orderby)).names()
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("orderby %q (-want +got):\n%s", tc.orderby, diff)
+		}
+	}
+
+	// Every scalar member of the summary can be sorted on and filtered by.
+	// The condition for each holds for every tenant.
+	for f, cond := range map[string]string{"id": "ge '1'", "name": "ge ''",
+		"domain": "ge ''", "max_extensions": "ge -1", "max_concurrent_calls": "ge -1",
+		"enabled": "eq true or not enabled eq true", "website": "ge ''", "timezone": "ge ''", "currency": "ge ''",
+		"region": "ge ''", "avatar_file_name": "eq ''", "avatar_file_size": "ge -1",
+		"avatar_file_url": "eq ''", "created_at": "ge '2000-01-01T00:00:00Z'"} {
+		if got := s.list(t, "orderby="+f+"+desc").Count; got != 4 {
+			t.Errorf("orderby %s: count %d, want 4", f, got)
+		}
+		if got := s.list(t, "filter="+url.QueryEscape(f+" "+cond)).Count; got != 4 {
+			t.Errorf("filter %s %s: count %d, want 4", f, cond, got)
 		}
 	}
 
