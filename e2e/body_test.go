@@ -32,9 +32,10 @@ var badBodies = map[string]string{
 	"invalid UTF-8 key":   "{\"\xc3\x28\":1}",
 	"overlong UTF-8":      "{\"name\":\"\xc0\xaf\"}",
 	"lone surrogate byte": "{\"name\":\"\xed\xa0\x80\"}",
-	"deep nesting":        `{"custom_options":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`,
-	"deep objects":        strings.Repeat(`{"a":`, 40) + "1" + strings.Repeat("}", 40),
-	"huge number":         `{"max_extensions":` + strings.Repeat("9", 100) + `}`,
+	"deep nesting": `{"custom_options":` + strings.Repeat("[", 40) +
+		strings.Repeat("]", 40) + `}`,
+	"deep objects": strings.Repeat(`{"a":`, 40) + "1" + strings.Repeat("}", 40),
+	"huge number":  `{"max_extensions":` + strings.Repeat("9", 100) + `}`,
 }
 
 func TestMalformedBodies(t *testing.T) {

@@ -40,7 +40,8 @@ func startServer(t testing.TB) *server {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		opts := &slog.HandlerOptions{Level: slog.LevelWarn}
+		logger = slog.New(slog.NewTextHandler(testWriter{t}, opts))
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())

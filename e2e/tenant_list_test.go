@@ -257,7 +257,8 @@ func TestListOrderBy(t *testing.T) {
 	// The condition for each holds for every tenant.
 	for f, cond := range map[string]string{"id": "ge '1'", "name": "ge ''",
 		"domain": "ge ''", "max_extensions": "ge -1", "max_concurrent_calls": "ge -1",
-		"enabled": "eq true or not enabled eq true", "website": "ge ''", "timezone": "ge ''", "currency": "ge ''",
+		"enabled": "eq true or not enabled eq true", "website": "ge ''",
+		"timezone": "ge ''", "currency": "ge ''",
 		"region": "ge ''", "avatar_file_name": "eq ''", "avatar_file_size": "ge -1",
 		"avatar_file_url": "eq ''", "created_at": "ge '2000-01-01T00:00:00Z'"} {
 		if got := s.list(t, "orderby="+f+"+desc").Count; got != 4 {

@@ -17,7 +17,8 @@ var richTenant = map[string]any{
 	"disk_quota":       "10GB",
 	"max_extensions":   42,
 	"office_hours": map[string]any{
-		"monday":   map[string]any{"enabled": true, "ranges": []any{r("08:00", "12:00"), r("13:00", "17:00")}},
+		"monday": map[string]any{"enabled": true,
+			"ranges": []any{r("08:00", "12:00"), r("13:00", "17:00")}},
 		"saturday": map[string]any{"enabled": true, "ranges": []any{r("10:00", "14:00")}},
 	},
 	"e164": map[string]any{"enabled": true, "international_code": "00", "country": "41",
@@ -49,9 +50,11 @@ func TestMerge(t *testing.T) {
 		}},
 		{"empty body", `{}`, func(map[string]any) {}},
 		{"one day of office hours",
-			`{"office_hours":{"tuesday":{"enabled":true,"ranges":[{"from":"07:00","to":"09:00"}]}}}`,
+			`{"office_hours":{"tuesday":{"enabled":true,` +
+				`"ranges":[{"from":"07:00","to":"09:00"}]}}}`,
 			func(m map[string]any) {
-				oh(m)["tuesday"] = map[string]any{"enabled": true, "ranges": []any{r("07:00", "09:00")}}
+				oh(m)["tuesday"] = map[string]any{"enabled": true,
+					"ranges": []any{r("07:00", "09:00")}}
 			}},
 		{"a day is replaced whole", `{"office_hours":{"monday":{"enabled":false}}}`,
 			func(m map[string]any) {

@@ -258,7 +258,8 @@ var errorSchema = map[string]any{"type": "object", "properties": map[string]any{
 			"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"},
 			"detail": map[string]any{"type": "array", "items": map[string]any{
 				"type": "object", "properties": map[string]any{
-					"field": map[string]any{"type": "string"}, "reason": map[string]any{"type": "string"},
+					"field":  map[string]any{"type": "string"},
+					"reason": map[string]any{"type": "string"},
 				}}},
 		}}},
 }}
