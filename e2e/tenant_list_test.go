@@ -44,6 +44,8 @@ func TestListPaging(t *testing.T) {
 		{"skip=-1", "skip"}, {"top=0", "top"}, {"top=101", "top"}, {"top=-5", "top"},
 		{"skip=abc", "skip"}, {"top=1.5", "top"}, {"top=", "top"}, {"skip=1e2", "skip"},
 		{"top=2&top=3", "top"}, {"skip=99999999999999999999", "skip"},
+		{"search=a&search=b", "search"}, {"search=" + strings.Repeat("x", 1025), "search"},
+		{"orderby=name&orderby=id", "orderby"},
 	} {
 		s.do(t, "GET", "/api/tenants?"+c.query, s.Admin, nil).wantInvalid(t, c.field)
 	}

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // referencePath is where the PortSIP reference schema sits, relative to a directory that is
@@ -212,6 +214,20 @@ func TestWireTenant(t *testing.T) {
 			t.Errorf("%s of a new tenant is %#v, want null", name, v)
 		}
 	}
+	// Ids are decimal strings; times are RFC 3339 in UTC with Z, to the second.
+	for _, m := range append(s.list(t, "").Items, got) {
+		id, _ := m["id"].(string)
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil || strings.HasPrefix(id, "0") {
+			t.Errorf("id %q is not a decimal string", id)
+		}
+		at, _ := m["created_at"].(string)
+		when, err := time.Parse(time.RFC3339, at)
+		if err != nil || !strings.HasSuffix(at, "Z") || when.Nanosecond() != 0 ||
+			time.Since(when) > time.Hour || time.Until(when) > time.Minute {
+			t.Errorf("created_at %q is not a recent RFC 3339 UTC time to the second", at)
+		}
+	}
+
 	// The full tenant's members are all strings where the reference says string.
 	got = s.tenant(t, fullID)
 	for _, name := range []string{"website", "custom_options", "email_recipients"} {
