@@ -3,6 +3,7 @@ module github.com/tenantd/tenantd
 go 1.26.8
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/jackc/pgx/v5 v5.13.0
 	golang.org/x/crypto v0.59.0
 	modernc.org/sqlite v1.62.0

@@ -118,23 +118,23 @@ func checkEventToken(s string) string {
 }
 
 // checkEvent applies the rules that span members of an event push setting after a merge.
+// A member already refused on its own is not reported again as missing: its bad value was
+// never stored, but the client did send one.
 func checkEvent(e *EventPush, field string, p *Problems) {
-	if e.Enabled && e.URL == "" {
-		p.Add(field+".url", "is required when the event push is enabled")
+	missing := func(member string, blank bool, reason string) {
+		at := field + "." + member
+		if blank && !slices.ContainsFunc(*p, func(f FieldError) bool { return f.Field == at }) {
+			p.Add(at, reason)
+		}
 	}
 
+	missing("url", e.Enabled && e.URL == "", "is required when the event push is enabled")
 	switch e.Auth {
 	case AuthBasic, AuthDigest:
-		if e.Username == "" {
-			p.Add(field+".username", "is required for "+e.Auth+" authentication")
-		}
-		if e.Password == "" {
-			p.Add(field+".password", "is required for "+e.Auth+" authentication")
-		}
+		missing("username", e.Username == "", "is required for "+e.Auth+" authentication")
+		missing("password", e.Password == "", "is required for "+e.Auth+" authentication")
 	case AuthBearer:
-		if e.Token == "" {
-			p.Add(field+".token", "is required for BEARER authentication")
-		}
+		missing("token", e.Token == "", "is required for BEARER authentication")
 	}
 }
 
@@ -157,7 +157,7 @@ func readCallerIDs(t *Tenant, raw json.RawMessage, field string, p *Problems) {
 		at := field + "[" + strconv.Itoa(i) + "]"
 		var c OutboundCallerID
 		if err := strictUnmarshal(item, &c); err != nil {
-			p.Add(at, "must be an object with provider_id and caller_id")
+			p.Add(at, "must be an object with provider_id, caller_id and description")
 			continue
 		}
 		if c.ProviderID == "" || checkText(c.ProviderID, 64) != "" {
@@ -166,6 +166,10 @@ func readCallerIDs(t *Tenant, raw json.RawMessage, field string, p *Problems) {
 		}
 		if c.CallerID == "" || checkText(c.CallerID, 64) != "" {
 			p.Add(at+".caller_id", "must be 1 to 64 characters")
+			continue
+		}
+		if reason := checkText(string(c.Description), 1024); reason != "" {
+			p.Add(at+".description", reason)
 			continue
 		}
 		ids = append(ids, c)

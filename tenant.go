@@ -92,8 +92,9 @@ func (f FileRef) URL() string {
 
 // OutboundCallerID is a caller ID the tenant may present on one trunk provider.
 type OutboundCallerID struct {
-	ProviderID string `json:"provider_id"`
-	CallerID   string `json:"caller_id"`
+	ProviderID  string     `json:"provider_id"`
+	CallerID    string     `json:"caller_id"`
+	Description NullString `json:"description"`
 }
 
 // E164 holds the rules that turn dialled numbers into E.164 form.

@@ -5,10 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,7 +49,8 @@ func startServerOn(t testing.TB, databaseURL string) *server {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		opts := &slog.HandlerOptions{Level: slog.LevelWarn}
+		logger = slog.New(slog.NewTextHandler(testWriter{t}, opts))
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -120,16 +125,22 @@ func (s *server) do(t testing.TB, method, path, token string, body any) *respons
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 
+	return s.send(t, req)
+}
+
+// send sends a prepared request and reads the whole answer.
+func (s *server) send(t testing.TB, req *http.Request) *response {
+	t.Helper()
 	res, err := s.http.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
+	body, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
-	return &response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	return &response{Status: res.StatusCode, Header: res.Header, Body: body}
 }
 
 // object decodes the body as a JSON object.
@@ -224,4 +235,108 @@ func (s *server) createTenant(t testing.TB, name, domain string, extra map[strin
 		t.Fatalf("create answered no id: %s", res.Body)
 	}
 	return id
+}
+
+// tenant reads the detailed tenant as the system admin, decoded into generic JSON values so
+// that tests compare exactly what a client sees.
+func (s *server) tenant(t testing.TB, id string) map[string]any {
+	t.Helper()
+	return s.do(t, "GET", "/api/tenants/"+id, s.Admin, nil).want(t, http.StatusOK).object(t)
+}
+
+// update sends a partial update of the tenant as the system admin.
+func (s *server) update(t testing.TB, id string, body any) *response {
+	t.Helper()
+	return s.do(t, "POST", "/api/tenants/"+id, s.Admin, body)
+}
+
+// destroy deletes the tenant as the system admin.
+func (s *server) destroy(t testing.TB, id string) {
+	t.Helper()
+	s.do(t, "POST", "/api/tenants/"+id+"/destroy", s.Admin, nil).want(t, http.StatusNoContent)
+}
+
+// page is one decoded answer of GET /api/tenants.
+type page struct {
+	Count int64            `json:"count"`
+	Items []map[string]any `json:"items"`
+}
+
+// names returns the names of the page's items, in order.
+func (p page) names() []string {
+	out := []string{}
+	for _, it := range p.Items {
+		name, _ := it["name"].(string)
+		out = append(out, name)
+	}
+	return out
+}
+
+// list fetches one page of tenants; query is the raw query string without "?".
+func (s *server) list(t testing.TB, query string) page {
+	t.Helper()
+	res := s.do(t, "GET", "/api/tenants?"+query, s.Admin, nil).want(t, http.StatusOK)
+	var p page
+	if err := json.Unmarshal(res.Body, &p); err != nil {
+		t.Fatalf("list body: %v: %s", err, res.Body)
+	}
+	return p
+}
+
+// tenantCount returns how many tenants are stored.
+func (s *server) tenantCount(t testing.TB) int64 {
+	t.Helper()
+	return s.list(t, "top=1").Count
+}
+
+// wantError fails the test unless the response is the error envelope with the given status
+// and code, naming exactly the given fields in its detail (in any order).
+func (r *response) wantError(t testing.TB, status int, code string, fields ...string) {
+	t.Helper()
+	r.want(t, status)
+	if got := r.errorCode(t); got != code {
+		t.Fatalf("error code %q, want %q; body: %s", got, code, r.Body)
+	}
+	got := r.errorFields(t)
+	slices.Sort(got)
+	want := slices.Clone(fields)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("error names fields %q, want %q; body: %s", got, want, r.Body)
+	}
+}
+
+// wantInvalid fails the test unless the response is a 400 VALIDATE_FAILED naming exactly the
+// given fields.
+func (r *response) wantInvalid(t testing.TB, fields ...string) {
+	t.Helper()
+	r.wantError(t, http.StatusBadRequest, "VALIDATE_FAILED", fields...)
+}
+
+// raw decodes one JSON text into a generic value, for expected values in tables.
+func raw(t testing.TB, text string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Fatalf("bad JSON in test table %q: %v", text, err)
+	}
+	return v
+}
+
+// uniq returns a name unique within the test binary, for tenant names and domains.
+func uniq(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, uniqCounter.Add(1))
+}
+
+var uniqCounter atomic.Int64
+
+// form posts a URL-encoded form anonymously, as PortSIP's OAuth login expects.
+func (s *server) form(t testing.TB, path string, values url.Values) *response {
+	t.Helper()
+	req, err := http.NewRequest("POST", s.URL+path, strings.NewReader(values.Encode()))
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return s.send(t, req)
 }

@@ -29,7 +29,10 @@ var tenantFields = filter.Fields{
 	"region":               {Column: "region", Kind: filter.String},
 	"avatar_file_name":     {Column: "avatar_file_name", Kind: filter.String, Nullable: true},
 	"avatar_file_size":     {Column: "avatar_file_size", Kind: filter.Int},
-	"created_at":           {Column: "created_at", Kind: filter.Time},
+	// The URL is not stored; it is the download path around the key, as Summary writes it.
+	"avatar_file_url": {Column: "('/api/blobs/' || avatar_key)", Kind: filter.String,
+		Nullable: true},
+	"created_at": {Column: "created_at", Kind: filter.Time},
 }
 
 const tenantSummaryColumns = `id, name, domain, max_extensions, max_concurrent_calls, enabled,
