@@ -19,9 +19,10 @@ const adminPassword = "test-admin-password"
 
 // server is a tenantd started for one test on a free port with a fresh data directory.
 type server struct {
-	URL   string
-	Admin string // an access token of the system admin
-	http  *http.Client
+	URL     string
+	Admin   string // an access token of the system admin
+	DataDir string // where the server keeps its SQLite database
+	http    *http.Client
 }
 
 // startServer runs tenantd in this process until the test ends.
@@ -61,7 +62,8 @@ func startServer(t testing.TB) *server {
 		}
 	})
 
-	s := &server{URL: "http://" + addr, http: &http.Client{Timeout: 30 * time.Second}}
+	s := &server{URL: "http://" + addr, DataDir: cfg.DataDir,
+		http: &http.Client{Timeout: 30 * time.Second}}
 	s.Admin = s.signIn(t, "admin", adminPassword, "")
 	return s
 }
