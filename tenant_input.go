@@ -311,9 +311,10 @@ var adminTenantFields = []string{
 }
 
 // ApplyCurrentTenantInput applies a POST /api/tenant body to t for an actor of the given role.
-// A tenant admin may send only the reduced field set: limits, quotas, feature switches and
-// enabled are EForbidden, naming each, and nothing is applied. Other roles may send every
-// member of the full tenant object.
+// A tenant admin may change only the reduced field set: a change to a limit, quota, feature
+// switch or enabled is EForbidden, naming each, and nothing is applied. Sending such a member
+// with the value it already has is allowed, so that a client may send back what it read.
+// Other roles may change every member of the full tenant object.
 func ApplyCurrentTenantInput(t *Tenant, in Input, role Role) error {
 	var forbidden []FieldError
 	var p Problems
@@ -326,7 +327,8 @@ func ApplyCurrentTenantInput(t *Tenant, in Input, role Role) error {
 			if s, _, reason := readString(in[name]); reason != "" || s != "" {
 				p.Add(name, "is not supported by tenantd yet; send null or omit it")
 			}
-		case role == RoleAdmin && known && !slices.Contains(adminTenantFields, name):
+		case role == RoleAdmin && known && !slices.Contains(adminTenantFields, name) &&
+			changes(t, name, in[name]):
 			forbidden = append(forbidden, FieldError{Field: name,
 				Reason: "may be changed only by the system admin or a dealer"})
 		default:
@@ -346,4 +348,16 @@ func ApplyCurrentTenantInput(t *Tenant, in Input, role Role) error {
 		return err
 	}
 	return p.Err()
+}
+
+// changes reports whether applying the member to t would change t. An invalid value counts
+// as no change here; validation reports it.
+func changes(t *Tenant, name string, raw json.RawMessage) bool {
+	probe := *t // the restricted members are scalars, so a shallow copy is independent
+	if ApplyTenantInput(&probe, Input{name: raw}, false) != nil {
+		return false
+	}
+	before, err1 := t.MarshalSettings()
+	after, err2 := probe.MarshalSettings()
+	return err1 != nil || err2 != nil || string(before) != string(after)
 }
