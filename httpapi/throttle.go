@@ -50,7 +50,12 @@ func NewSignInLimiter(now func() time.Time) *SignInLimiter {
 // maxKeys bounds the memory the limiter uses; idle entries are dropped first.
 const maxKeys = 100_000
 
+// accountKey names an account the way sign-in finds it, so that spelling the domain or the
+// name differently does not buy a fresh budget of guesses.
 func accountKey(domain, username string) string {
+	if canonical, err := tenantd.CanonicalDomain(domain); err == nil {
+		domain = canonical
+	}
 	return "a\x00" + strings.ToLower(domain) + "\x00" + strings.ToLower(username)
 }
 

@@ -75,8 +75,7 @@ func maskedState(v any) (string, error) {
 // ListAuditLogs implements tenantd.AuditService.
 func (db *DB) ListAuditLogs(ctx context.Context, actor tenantd.Actor, q tenantd.ListQuery) (
 	[]tenantd.AuditEntry, int64, error) {
-	if err := requireRole(actor, "read the audit trail",
-		tenantd.RoleSystemAdmin, tenantd.RoleDealer, tenantd.RoleAdmin); err != nil {
+	if err := canReadAudit(actor); err != nil {
 		return nil, 0, err
 	}
 

@@ -10,13 +10,6 @@ import (
 // Ensure DB implements the domain's current-tenant service.
 var _ tenantd.CurrentTenantService = (*DB)(nil)
 
-// canUseCurrentTenant allows everyone who administers a tenant to use tenant and
-// tenant/status.
-func canUseCurrentTenant(actor tenantd.Actor) error {
-	return requireRole(actor, "manage the tenant",
-		tenantd.RoleSystemAdmin, tenantd.RoleDealer, tenantd.RoleAdmin)
-}
-
 // SwitchTenant implements tenantd.CurrentTenantService.
 func (db *DB) SwitchTenant(ctx context.Context, actor tenantd.Actor, tenantID int64) error {
 	if err := canManageTenants(actor); err != nil {

@@ -42,10 +42,6 @@ var dealerFields = filter.Fields{
 	"tenant_full_access": {Column: "tenant_full_access", Kind: filter.Bool},
 }
 
-func canManageDealers(actor tenantd.Actor) error {
-	return requireRole(actor, "manage dealers", tenantd.RoleSystemAdmin)
-}
-
 // CreateDealer implements tenantd.DealerService.
 func (db *DB) CreateDealer(ctx context.Context, actor tenantd.Actor, d *tenantd.Dealer) error {
 	if err := canManageDealers(actor); err != nil {
@@ -271,7 +267,7 @@ func (db *DB) TenantDealers(ctx context.Context, actor tenantd.Actor, tenantID i
 // DesignateTenant implements tenantd.DealerService. Designating again is not an error.
 func (db *DB) DesignateTenant(ctx context.Context, actor tenantd.Actor, tenantID,
 	dealerID int64) error {
-	if err := requireRole(actor, "designate tenants", tenantd.RoleSystemAdmin); err != nil {
+	if err := canManageDealers(actor); err != nil {
 		return err
 	}
 
@@ -303,7 +299,7 @@ func (db *DB) DesignateTenant(ctx context.Context, actor tenantd.Actor, tenantID
 // RemoveDesignation implements tenantd.DealerService.
 func (db *DB) RemoveDesignation(ctx context.Context, actor tenantd.Actor, tenantID,
 	dealerID int64) error {
-	if err := requireRole(actor, "designate tenants", tenantd.RoleSystemAdmin); err != nil {
+	if err := canManageDealers(actor); err != nil {
 		return err
 	}
 

@@ -40,6 +40,25 @@ func canManageUsers(actor tenantd.Actor) error {
 		tenantd.RoleSystemAdmin, tenantd.RoleDealer, tenantd.RoleAdmin)
 }
 
+// canUseCurrentTenant allows everyone who administers a tenant to use tenant and
+// tenant/status.
+func canUseCurrentTenant(actor tenantd.Actor) error {
+	return requireRole(actor, "manage the tenant",
+		tenantd.RoleSystemAdmin, tenantd.RoleDealer, tenantd.RoleAdmin)
+}
+
+// canManageDealers allows only the system admin to manage dealers and designations.
+func canManageDealers(actor tenantd.Actor) error {
+	return requireRole(actor, "manage dealers", tenantd.RoleSystemAdmin)
+}
+
+// canReadAudit allows everyone who administers a tenant to read the audit trail, which
+// auditScope then narrows.
+func canReadAudit(actor tenantd.Actor) error {
+	return requireRole(actor, "read the audit trail",
+		tenantd.RoleSystemAdmin, tenantd.RoleDealer, tenantd.RoleAdmin)
+}
+
 // tenantScope returns a condition on the tenant id column col that keeps only the tenants the
 // actor may see, and its arguments; "" when the actor sees every tenant.
 func tenantScope(actor tenantd.Actor, col string) (string, []any) {

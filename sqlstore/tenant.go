@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -199,7 +200,11 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	if err != nil {
 		return nil, err
 	}
-	old := *t
+	// Encode the old state before change runs: change may reuse the tenant's slices.
+	old, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode tenant: %w", err)
+	}
 	if err := change(t); err != nil {
 		return nil, err
 	}
@@ -214,7 +219,7 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	}
 
 	err = db.record(ctx, tx, actor, auditRecord{tenantID: id, action: tenantd.ActionUpdate,
-		objectType: tenantd.ObjectTenant, objectName: t.Name, old: &old, new: t})
+		objectType: tenantd.ObjectTenant, objectName: t.Name, old: json.RawMessage(old), new: t})
 	return t, err
 }
 
