@@ -89,6 +89,8 @@ type authzCase struct {
 	want   [7]int
 }
 
+func website(url string) map[string]any { return map[string]any{"website": url} }
+
 func fixed(p func(w *world) string) func(*testing.T, *world, int) (string, []string) {
 	return func(_ *testing.T, w *world, _ int) (string, []string) { return p(w), nil }
 }
@@ -118,7 +120,7 @@ var authzCases = []authzCase{
 		want: [7]int{s401, s200, s200, s404, s403, s403, s403}},
 	{name: "update tenant", method: "POST",
 		path: fixed(func(w *world) string { return "/api/tenants/" + w.tenantA }),
-		body: func(n int) any { return map[string]any{"website": fmt.Sprintf("https://%d.example", n)} },
+		body: func(n int) any { return website(fmt.Sprintf("https://%d.example", n)) },
 		want: [7]int{s401, s200, s200, s404, s403, s403, s403}},
 	{name: "destroy tenant", method: "POST",
 		path: func(t *testing.T, w *world, n int) (string, []string) {
@@ -151,7 +153,7 @@ var authzCases = []authzCase{
 		want: [7]int{s401, s200, s200, s200, s200, s200, s403}},
 	{name: "update current tenant", method: "POST",
 		path: fixed(func(w *world) string { return "/api/tenant" }),
-		body: func(n int) any { return map[string]any{"website": fmt.Sprintf("https://c%d.example", n)} },
+		body: func(n int) any { return website(fmt.Sprintf("https://c%d.example", n)) },
 		want: [7]int{s401, s200, s200, s200, s200, s200, s403}},
 	{name: "change limits of current tenant", method: "POST",
 		path: fixed(func(w *world) string { return "/api/tenant" }),
@@ -188,7 +190,9 @@ var authzCases = []authzCase{
 		want: [7]int{s401, s200, s200, s200, s200, s200, s403}},
 	{name: "create user", method: "POST",
 		path: fixed(func(w *world) string { return "/api/users" }),
-		body: func(n int) any { return userBody(fmt.Sprintf("new%d", n), fmt.Sprint(500+n), "StandardUser", nil) },
+		body: func(n int) any {
+			return userBody(fmt.Sprintf("new%d", n), fmt.Sprint(500+n), "StandardUser", nil)
+		},
 		want: [7]int{s401, s201, s201, s201, s201, s201, s403}},
 	{name: "read user", method: "GET",
 		path: fixed(func(w *world) string { return "/api/users/" + w.targetUser }),

@@ -32,7 +32,8 @@ func TestTenantAdminIsolation(t *testing.T) {
 	}{
 		// ids in paths
 		{"GET", "/api/tenants/" + w.tenantB, nil, http.StatusForbidden},
-		{"POST", "/api/tenants/" + w.tenantB, map[string]any{"name": "Owned"}, http.StatusForbidden},
+		{"POST", "/api/tenants/" + w.tenantB, map[string]any{"name": "Owned"},
+			http.StatusForbidden},
 		{"POST", "/api/tenants/" + w.tenantB + "/destroy", nil, http.StatusForbidden},
 		{"GET", "/api/users/" + userB, nil, http.StatusNotFound},
 		{"POST", "/api/users/" + userB, map[string]any{"enabled": false}, http.StatusNotFound},
