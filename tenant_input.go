@@ -2,6 +2,7 @@ package tenantd
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"net/mail"
 	"slices"
@@ -291,4 +292,72 @@ func checkEmailList(s string) string {
 		return reason
 	}
 	return ""
+}
+
+// currentTenantExtra are members of POST /api/tenant that tenantd does not keep yet. null or
+// "" is accepted (nothing to keep); a value is refused, never dropped silently.
+var currentTenantExtra = []string{"avatar_file_id", "stir_shaken_cert", "stir_shaken_key"}
+
+// adminTenantFields are the members of POST /api/tenant, PortSIP's reduced field set: what a
+// tenant admin may change in its own tenant.
+var adminTenantFields = []string{
+	"name", "domain", "website", "timezone", "currency", "region",
+	"enable_video_recording", "enable_audio_recording", "enable_dual_track_recording",
+	"enable_night_mode", "enable_two_factor_authentication", "custom_options",
+	"recording_retention", "call_report_retention", "log_retention", "temp_file_retention",
+	"extension_im_disk_quota", "office_hours", "outbound_caller_ids", "e164", "cdr_event",
+	"extension_event", "contact_match_type", "contact_match_length", "contact_append_type",
+	"contact_update_interval", "password_force_reset",
+}
+
+// ApplyCurrentTenantInput applies a POST /api/tenant body to t for an actor of the given role.
+// A tenant admin may change only the reduced field set: a change to a limit, quota, feature
+// switch or enabled is EForbidden, naming each, and nothing is applied. Sending such a member
+// with the value it already has is allowed, so that a client may send back what it read.
+// Other roles may change every member of the full tenant object.
+func ApplyCurrentTenantInput(t *Tenant, in Input, role Role) error {
+	var forbidden []FieldError
+	var p Problems
+	rest := Input{}
+
+	for _, name := range sortedKeys(in) {
+		_, known := tenantRules[name]
+		switch {
+		case slices.Contains(currentTenantExtra, name):
+			if s, _, reason := readString(in[name]); reason != "" || s != "" {
+				p.Add(name, "is not supported by tenantd yet; send null or omit it")
+			}
+		case role == RoleAdmin && known && !slices.Contains(adminTenantFields, name) &&
+			changes(t, name, in[name]):
+			forbidden = append(forbidden, FieldError{Field: name,
+				Reason: "may be changed only by the system admin or a dealer"})
+		default:
+			rest[name] = in[name]
+		}
+	}
+
+	if len(forbidden) > 0 {
+		return &Error{Code: EForbidden, Message: "a tenant admin may not change these settings",
+			Fields: forbidden}
+	}
+	if err := ApplyTenantInput(t, rest, false); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Fields = append(e.Fields, p...)
+		}
+		return err
+	}
+	return p.Err()
+}
+
+// changes reports whether applying the member to t would change t. An invalid value counts
+// as no change here; validation reports it.
+func changes(t *Tenant, name string, raw json.RawMessage) bool {
+	probe := *t // the restricted members are scalars, so a shallow copy is independent
+	if ApplyTenantInput(&probe, Input{name: raw}, false) != nil {
+		return false
+	}
+	before, err1 := t.MarshalSettings()
+	after, err2 := probe.MarshalSettings()
+	return err1 != nil || err2 != nil || string(before) != string(after)
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tenantd/tenantd/internal/daemon"
+	"github.com/tenantd/tenantd/sqlstore"
 )
 
 const adminPassword = "test-admin-password"
@@ -24,9 +26,26 @@ const adminPassword = "test-admin-password"
 // server is a tenantd started for one test on a free port with a fresh data directory, and a
 // fresh database of the pass's kind (see main_test.go).
 type server struct {
-	URL   string
-	Admin string // an access token of the system admin
-	http  *http.Client
+	URL     string
+	Admin   string // an access token of the system admin
+	DataDir string // where the server keeps its SQLite database
+	DBURL   string // the server's PostgreSQL database, or "" on SQLite
+	http    *http.Client
+}
+
+// openStore opens a second handle on the server's database, as a background job or an
+// operator's tool would, and closes it when the test ends.
+func (s *server) openStore(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	db := sqlstore.New(filepath.Join(s.DataDir, "tenantd.db"))
+	if s.DBURL != "" {
+		db = sqlstore.NewPostgres(s.DBURL, sqlstore.PoolConfig{MaxOpenConns: 2})
+	}
+	if err := db.Open(context.Background()); err != nil {
+		t.Fatalf("open the server's database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // startServer runs tenantd in this process until the test ends.
@@ -75,7 +94,8 @@ func startServerOn(t testing.TB, databaseURL string) *server {
 		}
 	})
 
-	s := &server{URL: "http://" + addr, http: &http.Client{Timeout: 30 * time.Second}}
+	s := &server{URL: "http://" + addr, DataDir: cfg.DataDir, DBURL: databaseURL,
+		http: &http.Client{Timeout: 30 * time.Second}}
 	s.Admin = s.signIn(t, "admin", adminPassword, "")
 	return s
 }

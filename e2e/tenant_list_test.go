@@ -291,7 +291,7 @@ func TestListStableOrder(t *testing.T) {
 	}
 
 	for _, orderby := range []string{"name", "name desc", "max_extensions desc, name",
-		"enabled desc", "currency desc, timezone", "created_at desc"} {
+		"enabled desc", "currency desc, timezone", "region desc, avatar_file_size"} {
 		query := "orderby=" + url.QueryEscape(orderby)
 		var seen []string
 		for skip := 0; skip < 10; skip += 3 {

@@ -35,7 +35,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	tok, err := s.Auth.SignIn(r.Context(), tenantd.Credentials{
+	tok, err := s.signInLimited(r, tenantd.Credentials{
 		Username: strs["username"], Password: strs["password"], Domain: strs["domain"],
 		Source: clientAddr(r),
 	})
@@ -80,7 +80,7 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	switch grant := r.PostForm.Get("grant_type"); grant {
 	case "password":
-		tok, err = s.Auth.SignIn(r.Context(), tenantd.Credentials{
+		tok, err = s.signInLimited(r, tenantd.Credentials{
 			Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password"),
 			Domain: r.PostForm.Get("domain"), Source: clientAddr(r),
 		})
@@ -96,6 +96,28 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeToken(w, tok)
 	return nil
+}
+
+// signInLimited signs in unless the account or address is locked out by earlier failures,
+// and counts the outcome. A locked-out request is 429 with Retry-After, and its password is
+// not even checked.
+func (s *Server) signInLimited(r *http.Request, c tenantd.Credentials) (*tenantd.Token, error) {
+	if wait := s.Limiter.Wait(c.Domain, c.Username, c.Source); wait > 0 {
+		return nil, &retryAfter{
+			err: tenantd.Errorf(tenantd.ETooManyRequests,
+				"too many failed sign-ins; try again later"),
+			wait: wait,
+		}
+	}
+
+	tok, err := s.Auth.SignIn(r.Context(), c)
+	switch tenantd.ErrorCode(err) {
+	case "":
+		s.Limiter.Succeeded(c.Domain, c.Username)
+	case tenantd.EUnauthorized:
+		s.Limiter.Failed(c.Domain, c.Username, c.Source)
+	}
+	return tok, err
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {

@@ -59,6 +59,10 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	info.err = err
 
+	var ra *retryAfter
+	if errors.As(err, &ra) {
+		w.Header().Set("Retry-After", ra.retryAfterSeconds())
+	}
 	writeJSON(w, status, errorBody{Errors: []errorItem{item}})
 }
 

@@ -19,8 +19,15 @@ import (
 // Server holds the services the API is served from. Fill every field, then call Handler.
 type Server struct {
 	Tenants tenantd.TenantService
+	Current tenantd.CurrentTenantService
+	Dealers tenantd.DealerService
+	Users   tenantd.UserService
+	Audit   tenantd.AuditService
 	Auth    tenantd.AuthService
 	Logger  *slog.Logger
+
+	// Limiter throttles failed sign-ins; Handler makes one with the defaults when it is nil.
+	Limiter *SignInLimiter
 
 	// Ready reports whether the database answers; /readyz uses it.
 	Ready func(context.Context) error
@@ -41,6 +48,9 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // Handler returns the root handler with every route and the middleware around them.
 func (s *Server) Handler() http.Handler {
+	if s.Limiter == nil {
+		s.Limiter = NewSignInLimiter(time.Now)
+	}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.withRequestInfo(s.withRecovery(s.dispatch(mux)))
@@ -68,6 +78,28 @@ func (s *Server) routes(mux *http.ServeMux) {
 	authed("GET /api/tenants/{id}", s.getTenant)
 	authed("POST /api/tenants/{id}", s.updateTenant)
 	authed("POST /api/tenants/{id}/destroy", s.destroyTenant)
+	authed("POST /api/tenants/switch", s.switchTenant)
+	authed("GET /api/tenants/{id}/dealers", s.tenantDealers)
+	authed("POST /api/tenants/{id}/dealers/{dealer_id}", s.designateTenant)
+	authed("POST /api/tenants/{id}/dealers/{dealer_id}/destroy", s.removeDesignation)
+
+	authed("GET /api/tenant", s.getCurrentTenant)
+	authed("POST /api/tenant", s.updateCurrentTenant)
+	authed("GET /api/tenant/status", s.tenantStatus)
+
+	authed("GET /api/dealers", s.listDealers)
+	authed("POST /api/dealers", s.createDealer)
+	authed("GET /api/dealers/{id}", s.getDealer)
+	authed("POST /api/dealers/{id}", s.updateDealer)
+	authed("POST /api/dealers/{id}/destroy", s.destroyDealer)
+
+	authed("GET /api/users", s.listUsers)
+	authed("POST /api/users", s.createUser)
+	authed("GET /api/users/{id}", s.getUser)
+	authed("POST /api/users/{id}", s.updateUser)
+	authed("POST /api/users/{id}/destroy", s.destroyUser)
+
+	authed("GET /api/audit_logs", s.listAuditLogs)
 }
 
 // wrap turns a handlerFunc into an http.Handler that writes its error and records the route

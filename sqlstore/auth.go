@@ -51,8 +51,13 @@ func (db *DB) SignIn(ctx context.Context, c tenantd.Credentials) (*tenantd.Token
 	var tok *tenantd.Token
 	err = db.inTx(ctx, func(tx *dbTx) error {
 		var err error
-		tok, err = db.openSession(ctx, tx, acct.id, 0, sql.NullInt64{})
-		return err
+		if tok, err = db.openSession(ctx, tx, acct.id, 0, sql.NullInt64{}); err != nil {
+			return err
+		}
+		actor := tenantd.Actor{UserID: acct.id, Name: c.Username, Source: c.Source}
+		return db.record(ctx, tx, actor, auditRecord{tenantID: acct.tenantID.Int64,
+			action: tenantd.ActionLogin, objectType: tenantd.ObjectLogin,
+			objectName: c.Username})
 	})
 	return tok, err
 }
@@ -217,8 +222,22 @@ func (db *DB) SignOut(ctx context.Context, actor tenantd.Actor) error {
 		if err != nil {
 			return fmt.Errorf("sqlstore: find session: %w", err)
 		}
-		return revokeFamily(ctx, tx, family)
+		if err := revokeFamily(ctx, tx, family); err != nil {
+			return err
+		}
+		return db.record(ctx, tx, actor, auditRecord{tenantID: homeTenant(actor),
+			action: tenantd.ActionLogout, objectType: tenantd.ObjectLogin,
+			objectName: actor.Name})
 	})
+}
+
+// homeTenant is the tenant an account belongs to: 0 for system admins and dealers, whose
+// TenantID is only the tenant they switched to.
+func homeTenant(actor tenantd.Actor) int64 {
+	if actor.Role == tenantd.RoleAdmin || actor.Role == tenantd.RoleStandardUser {
+		return actor.TenantID
+	}
+	return 0
 }
 
 // Authenticate implements tenantd.AuthService. A disabled account or tenant fails here, so

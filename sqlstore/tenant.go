@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -41,7 +42,8 @@ const tenantSummaryColumns = `id, name, domain, max_extensions, max_concurrent_c
 
 const tenantColumns = tenantSummaryColumns + `, used_disk_bytes, settings, version`
 
-// CreateTenant implements tenantd.TenantService.
+// CreateTenant implements tenantd.TenantService. A tenant a dealer creates is designated to
+// it, within its limits.
 func (db *DB) CreateTenant(ctx context.Context, actor tenantd.Actor, t *tenantd.Tenant) error {
 	if err := canManageTenants(actor); err != nil {
 		return err
@@ -55,29 +57,55 @@ func (db *DB) CreateTenant(ctx context.Context, actor tenantd.Actor, t *tenantd.
 	id := db.ids.Next()
 
 	err = db.inTx(ctx, func(tx *dbTx) error {
+		var limits dealerLimits
+		if actor.Role == tenantd.RoleDealer {
+			var err error
+			if limits, err = lockDealers(ctx, tx, []int64{actor.UserID}); err != nil {
+				return err
+			}
+		}
+
 		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, domain, search_text,
 			enabled, max_extensions, max_concurrent_calls, website, timezone, currency, region,
-			settings, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			log_retention, settings, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 			id, t.Name, t.Domain, searchText(t), boolInt(t.Enabled), t.MaxExtensions,
 			t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone, t.Currency, t.Region,
-			string(settings), now.Unix(), now.Unix())
-		return err
+			t.LogRetention, string(settings), now.Unix(), now.Unix())
+		if err != nil {
+			return err
+		}
+		t.ID, t.CreatedAt, t.Version = id, now, 1
+
+		if actor.Role == tenantd.RoleDealer {
+			if err := designate(ctx, tx, id, actor.UserID, now); err != nil {
+				return err
+			}
+			if err := limits.check(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return db.record(ctx, tx, actor, auditRecord{tenantID: id, action: tenantd.ActionCreate,
+			objectType: tenantd.ObjectTenant, objectName: t.Name, new: t})
 	})
+	if err != nil {
+		t.ID, t.CreatedAt, t.Version = 0, time.Time{}, 0
+	}
 	if isUniqueViolation(err) {
 		return domainTaken()
 	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: create tenant: %w", err)
 	}
-
-	t.ID, t.CreatedAt, t.Version = id, now, 1
 	return nil
 }
 
 // Tenant implements tenantd.TenantService.
 func (db *DB) Tenant(ctx context.Context, actor tenantd.Actor, id int64) (*tenantd.Tenant, error) {
 	if err := canManageTenants(actor); err != nil {
+		return nil, err
+	}
+	if err := checkTenantVisible(ctx, db.read, actor, id); err != nil {
 		return nil, err
 	}
 	return loadTenant(ctx, db.read, id)
@@ -90,11 +118,15 @@ func (db *DB) ListTenants(ctx context.Context, actor tenantd.Actor, q tenantd.Li
 		return nil, 0, err
 	}
 
-	var search []string
+	var conds []string
 	if q.Search != "" {
-		search = []string{db.r.d.contains("search_text")}
+		conds = []string{db.r.d.contains("search_text")}
 	}
-	sel, err := db.buildSelect(q, tenantFields, search, foldSearch(q.Search))
+	args := foldSearch(q.Search)
+	if scope, scopeArgs := tenantScope(actor, "id"); scope != "" {
+		conds, args = append(conds, scope), append(args, scopeArgs...)
+	}
+	sel, err := db.buildSelect(q, tenantFields, conds, args)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -140,13 +172,8 @@ func (db *DB) UpdateTenant(ctx context.Context, actor tenantd.Actor, id int64,
 			return err
 		}
 		var err error
-		if t, err = loadTenant(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := change(t); err != nil {
-			return err
-		}
-		return db.saveTenant(ctx, tx, t)
+		t, err = db.updateTenant(ctx, tx, actor, id, change)
+		return err
 	})
 	if isUniqueViolation(err) {
 		return nil, domainTaken()
@@ -157,6 +184,52 @@ func (db *DB) UpdateTenant(ctx context.Context, actor tenantd.Actor, id int64,
 	return t, nil
 }
 
+// updateTenant loads, changes and saves a tenant the actor may see, holding the limits of
+// its dealers and its own user count, and records the change.
+func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, id int64,
+	change func(*tenantd.Tenant) error) (*tenantd.Tenant, error) {
+	if err := checkTenantVisible(ctx, tx, actor, id); err != nil {
+		return nil, err
+	}
+	dealers, err := tenantDealerIDs(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	limits, err := lockDealers(ctx, tx, dealers)
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := lockTenant(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	t, err := loadTenant(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	// Encode the old state before change runs: change may reuse the tenant's slices.
+	old, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode tenant: %w", err)
+	}
+	if err := change(t); err != nil {
+		return nil, err
+	}
+	if err := checkUserCount(ctx, tx, id, int64(t.MaxExtensions), 0); err != nil {
+		return nil, err
+	}
+	if err := db.saveTenant(ctx, tx, t); err != nil {
+		return nil, err
+	}
+	if err := limits.check(ctx, tx); err != nil {
+		return nil, err
+	}
+
+	err = db.record(ctx, tx, actor, auditRecord{tenantID: id, action: tenantd.ActionUpdate,
+		objectType: tenantd.ObjectTenant, objectName: t.Name, old: json.RawMessage(old), new: t})
+	return t, err
+}
+
 // DeleteTenant implements tenantd.TenantService.
 func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) error {
 	if err := canManageTenants(actor); err != nil {
@@ -164,12 +237,23 @@ func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) e
 	}
 
 	return db.inTx(ctx, func(tx *dbTx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id)
-		if err != nil {
-			return fmt.Errorf("sqlstore: delete tenant: %w", err)
+		if err := checkTenantVisible(ctx, tx, actor, id); err != nil {
+			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(notFound("tenant"), err)
+		t, err := loadTenant(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+
+		// Record first: the entry names the tenant, and deleting it sets the entry's tenant
+		// to NULL, so that the trail keeps it under the system's retention.
+		err = db.record(ctx, tx, actor, auditRecord{tenantID: id, action: tenantd.ActionDelete,
+			objectType: tenantd.ObjectTenant, objectName: t.Name, old: t})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("sqlstore: delete tenant: %w", err)
 		}
 		return nil
 	})
@@ -185,10 +269,11 @@ func (db *DB) saveTenant(ctx context.Context, tx *dbTx, t *tenantd.Tenant) error
 	t.Version++
 	_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, domain = ?, search_text = ?,
 		enabled = ?, max_extensions = ?, max_concurrent_calls = ?, website = ?, timezone = ?,
-		currency = ?, region = ?, settings = ?, version = ?, updated_at = ? WHERE id = ?`,
+		currency = ?, region = ?, log_retention = ?, settings = ?, version = ?, updated_at = ?
+		WHERE id = ?`,
 		t.Name, t.Domain, searchText(t), boolInt(t.Enabled), t.MaxExtensions,
 		t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone, t.Currency, t.Region,
-		string(settings), t.Version, db.Now().Unix(), t.ID)
+		t.LogRetention, string(settings), t.Version, db.Now().Unix(), t.ID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update tenant: %w", err)
 	}
@@ -246,13 +331,4 @@ func domainTaken() error {
 		Message: "the domain is already used by another tenant",
 		Fields:  []tenantd.FieldError{{Field: "domain", Reason: "is already taken"}},
 	}
-}
-
-// canManageTenants allows the system admin for now; dealers get their own scope once dealer
-// designations exist.
-func canManageTenants(actor tenantd.Actor) error {
-	if actor.Role == tenantd.RoleSystemAdmin {
-		return nil
-	}
-	return tenantd.Errorf(tenantd.EForbidden, "this account may not manage tenants")
 }

@@ -21,7 +21,11 @@ func (db *DB) TenantJSON(ctx context.Context, actor tenantd.Actor, id int64) ([]
 	var used, version int64
 	var settings sql.RawBytes
 
-	rows, err := db.read.QueryContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id)
+	query, args := `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, []any{id}
+	if scope, scopeArgs := tenantScope(actor, "id"); scope != "" {
+		query, args = query+" AND "+scope, append(args, scopeArgs...)
+	}
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlstore: load tenant: %w", err)
 	}

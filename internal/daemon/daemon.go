@@ -40,8 +40,9 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping,
-		Unavailable: sqlstore.IsUnavailable}
+	api := &httpapi.Server{Tenants: db, Current: db, Dealers: db, Users: db, Audit: db, Auth: db,
+		Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable}
+	go purgeAuditLogs(ctx, db, logger)
 	srv := newHTTPServer(api.Handler(), logger)
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
@@ -57,6 +58,31 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		}
 	}
 	return serve(ctx, srv, ln, cfg.ShutdownTimeout, logger)
+}
+
+// auditPurgeInterval is how often expired audit entries are deleted. Retention is counted in
+// days, so an hour of lateness does not matter.
+const auditPurgeInterval = time.Hour
+
+// purgeAuditLogs deletes expired audit entries now and then every auditPurgeInterval until
+// ctx ends.
+func purgeAuditLogs(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
+	tick := time.NewTicker(auditPurgeInterval)
+	defer tick.Stop()
+	for {
+		n, err := db.PurgeAuditLogs(ctx, db.Now())
+		if err != nil && ctx.Err() == nil {
+			logger.Error("purging audit logs failed", "err", err)
+		} else if n > 0 {
+			logger.Info("purged audit logs", "deleted", n)
+		}
+
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // newHTTPServer sets every timeout, so that slow or stalled clients cannot hold connections

@@ -1,0 +1,130 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/tenantd/tenantd"
+)
+
+func (s *Server) listDealers(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
+	q, err := listQuery(r)
+	if err != nil {
+		return err
+	}
+	items, count, err := s.Dealers.ListDealers(r.Context(), actor, q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listBody[*tenantd.Dealer]{Count: count, Items: items})
+	return nil
+}
+
+func (s *Server) createDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
+	in, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+
+	d := tenantd.NewDealer()
+	if err := tenantd.ApplyDealerInput(d, in, true); err != nil {
+		return err
+	}
+	if err := s.Dealers.CreateDealer(r.Context(), actor, d); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"id": tenantd.FormatID(d.ID)})
+	return nil
+}
+
+func (s *Server) getDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
+	id, err := tenantd.ParseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	d, err := s.Dealers.Dealer(r.Context(), actor, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Server) updateDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
+	id, err := tenantd.ParseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	in, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+
+	d, err := s.Dealers.UpdateDealer(r.Context(), actor, id, func(d *tenantd.Dealer) error {
+		return tenantd.ApplyDealerInput(d, in, false)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Server) destroyDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
+	id, err := tenantd.ParseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.Dealers.DeleteDealer(r.Context(), actor, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) tenantDealers(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
+	id, err := tenantd.ParseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	refs, err := s.Dealers.TenantDealers(r.Context(), actor, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string][]tenantd.DealerRef{"items": refs})
+	return nil
+}
+
+// designationIDs reads the tenant and dealer ids of a designation path.
+func designationIDs(r *http.Request) (tenantID, dealerID int64, err error) {
+	if tenantID, err = tenantd.ParseID(r.PathValue("id")); err != nil {
+		return 0, 0, err
+	}
+	dealerID, err = tenantd.ParseID(r.PathValue("dealer_id"))
+	return tenantID, dealerID, err
+}
+
+func (s *Server) designateTenant(w http.ResponseWriter, r *http.Request,
+	actor tenantd.Actor) error {
+	tenantID, dealerID, err := designationIDs(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Dealers.DesignateTenant(r.Context(), actor, tenantID, dealerID); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+	return nil
+}
+
+func (s *Server) removeDesignation(w http.ResponseWriter, r *http.Request,
+	actor tenantd.Actor) error {
+	tenantID, dealerID, err := designationIDs(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Dealers.RemoveDesignation(r.Context(), actor, tenantID, dealerID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tenantd/tenantd"
+)
+
+// SignInLimiter slows down password guessing. It counts failed sign-ins per account and per
+// client address; past a few free failures each further one locks the key for a time that
+// doubles with every failure, up to a cap. A successful sign-in clears its account's count.
+//
+// The counts live in this process's memory: several tenantd processes behind one address
+// each keep their own, and a restart forgets them. That is acceptable for a single process;
+// a shared store is needed before running several.
+type SignInLimiter struct {
+	mu   sync.Mutex
+	keys map[string]*failures
+	now  func() time.Time
+
+	// FreeAccount and FreeAddress are how many failures in a row cost nothing, per account
+	// and per address; an address gets more since several people may share it.
+	FreeAccount, FreeAddress int
+	// Base is the first lock-out; MaxLock caps its growth.
+	Base, MaxLock time.Duration
+}
+
+type failures struct {
+	count int
+	until time.Time // locked until this time
+	last  time.Time
+}
+
+// NewSignInLimiter returns a limiter with tenantd's defaults.
+func NewSignInLimiter(now func() time.Time) *SignInLimiter {
+	return &SignInLimiter{
+		keys:        map[string]*failures{},
+		now:         now,
+		FreeAccount: 5,
+		FreeAddress: 20,
+		Base:        time.Second,
+		MaxLock:     15 * time.Minute,
+	}
+}
+
+// maxKeys bounds the memory the limiter uses; idle entries are dropped first.
+const maxKeys = 100_000
+
+// accountKey names an account the way sign-in finds it, so that spelling the domain or the
+// name differently does not buy a fresh budget of guesses.
+func accountKey(domain, username string) string {
+	if canonical, err := tenantd.CanonicalDomain(domain); err == nil {
+		domain = canonical
+	}
+	return "a\x00" + strings.ToLower(domain) + "\x00" + strings.ToLower(username)
+}
+
+func addressKey(addr string) string {
+	return "ip\x00" + addr
+}
+
+// Wait returns how long the account or address must wait before it may try again; 0 means
+// it may try now.
+func (l *SignInLimiter) Wait(domain, username, addr string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+
+	now := l.now()
+	var wait time.Duration
+	for _, key := range []string{accountKey(domain, username), addressKey(addr)} {
+		if f := l.keys[key]; f != nil && f.until.After(now) {
+			wait = max(wait, f.until.Sub(now))
+		}
+	}
+	return wait
+}
+
+// Failed records a failed sign-in for the account and the address.
+func (l *SignInLimiter) Failed(domain, username, addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+
+	now := l.now()
+	l.prune(now)
+	l.fail(accountKey(domain, username), l.FreeAccount, now)
+	l.fail(addressKey(addr), l.FreeAddress, now)
+}
+
+// Succeeded clears the account's failures. The address keeps its count, so that one valid
+// account cannot be used to reset the guessing budget of an address.
+func (l *SignInLimiter) Succeeded(domain, username string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.keys, accountKey(domain, username))
+}
+
+func (l *SignInLimiter) fail(key string, free int, now time.Time) {
+	f := l.keys[key]
+	if f == nil || now.Sub(f.last) > 2*l.MaxLock {
+		// New, or quiet for long enough that earlier failures no longer count.
+		f = &failures{}
+		l.keys[key] = f
+	}
+	f.count++
+	f.last = now
+	if f.count <= free {
+		return
+	}
+
+	// The lock doubles with each failure beyond the free ones: Base, 2*Base, 4*Base, ...
+	exp := min(f.count-free-1, 30)
+	lock := time.Duration(float64(l.Base) * math.Pow(2, float64(exp)))
+	f.until = now.Add(min(lock, l.MaxLock))
+}
+
+// prune drops entries idle for longer than the longest lock once the map is full, so that a
+// flood of distinct names cannot grow it without bound.
+func (l *SignInLimiter) prune(now time.Time) {
+	if len(l.keys) < maxKeys {
+		return
+	}
+	for key, f := range l.keys {
+		if now.Sub(f.last) > l.MaxLock && !f.until.After(now) {
+			delete(l.keys, key)
+		}
+	}
+	if len(l.keys) >= maxKeys {
+		clear(l.keys) // everything is recent: forgetting beats unbounded memory
+	}
+}
+
+// retryAfter is an error that tells the client when to come back; writeError turns wait into
+// the Retry-After header.
+type retryAfter struct {
+	err  *tenantd.Error
+	wait time.Duration
+}
+
+func (r *retryAfter) Error() string { return r.err.Error() }
+
+func (r *retryAfter) Unwrap() error { return r.err }
+
+// retryAfterSeconds returns the whole seconds to announce in Retry-After, at least 1.
+func (r *retryAfter) retryAfterSeconds() string {
+	return strconv.FormatInt(int64(math.Ceil(r.wait.Seconds())), 10)
+}
