@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // dialect is the SQL flavour of the open database. Queries are written once, with ?
@@ -22,6 +23,9 @@ const (
 type rebinder struct {
 	d     dialect
 	cache sync.Map // query text -> rewritten text
+
+	// timer, when set by DB.ObserveStatements, times every statement; nil costs nothing.
+	timer *stmtTimer
 }
 
 func (r *rebinder) rebind(query string) string {
@@ -63,14 +67,17 @@ type dbTx struct {
 }
 
 func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer t.r.timer.since(q, time.Now())
 	return t.tx.ExecContext(ctx, t.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer t.r.timer.since(q, time.Now())
 	return t.tx.QueryContext(ctx, t.r.rebind(q), args...)
 }
 
 func (t *dbTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	defer t.r.timer.since(q, time.Now())
 	return t.tx.QueryRowContext(ctx, t.r.rebind(q), args...)
 }
 
@@ -81,14 +88,17 @@ type dbPool struct {
 }
 
 func (p *dbPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer p.r.timer.since(q, time.Now())
 	return p.db.ExecContext(ctx, p.r.rebind(q), args...)
 }
 
 func (p *dbPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer p.r.timer.since(q, time.Now())
 	return p.db.QueryContext(ctx, p.r.rebind(q), args...)
 }
 
 func (p *dbPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	defer p.r.timer.since(q, time.Now())
 	return p.db.QueryRowContext(ctx, p.r.rebind(q), args...)
 }
 

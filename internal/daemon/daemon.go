@@ -29,6 +29,10 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	}
 
 	db := sqlstore.New(filepath.Join(cfg.DataDir, "tenantd.db"))
+	metrics, err := newMetrics(db, logger)
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	if err := db.Open(ctx); err != nil {
 		return err
 	}
@@ -42,8 +46,9 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping}
+	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping, Metrics: metrics}
 	srv := newHTTPServer(api.Handler(), logger)
+	srv.ConnState = metrics.ConnState
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
 		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir,
