@@ -48,9 +48,14 @@ type Token struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sends requests through h instead of a client with a 60-second timeout.
+// WithHTTPClient sends requests through h instead of a client with a 60-second timeout;
+// nil keeps the default.
 func WithHTTPClient(h *http.Client) Option {
-	return func(c *Client) { c.http = h }
+	return func(c *Client) {
+		if h != nil {
+			c.http = h
+		}
+	}
 }
 
 // WithToken starts the client signed in with a token saved earlier.
