@@ -42,6 +42,15 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // jsonObject encodes v and decodes it as a generic object.
 func jsonObject(t *testing.T, v any) map[string]any {
 	t.Helper()
