@@ -18,7 +18,8 @@ import (
 // OpenAPI document, like the answers of do.
 func (s *server) client(t testing.TB, opts ...client.Option) *client.Client {
 	t.Helper()
-	h := &http.Client{Timeout: 30 * time.Second, Transport: contractTransport{t, http.DefaultTransport}}
+	h := &http.Client{Timeout: 30 * time.Second,
+		Transport: contractTransport{t, http.DefaultTransport}}
 	return client.New(s.URL, append([]client.Option{client.WithHTTPClient(h)}, opts...)...)
 }
 

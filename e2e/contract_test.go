@@ -36,7 +36,8 @@ var loadContract = sync.OnceValues(func() (*contract, error) {
 	}
 	doc, _ := raw.(map[string]any)
 
-	c := &contract{doc: doc, paths: map[string]map[string]any{}, schemas: map[string]*jsonschema.Schema{}}
+	c := &contract{doc: doc, paths: map[string]map[string]any{},
+		schemas: map[string]*jsonschema.Schema{}}
 	paths, _ := doc["paths"].(map[string]any)
 	for tmpl, item := range paths {
 		ops, _ := item.(map[string]any)

@@ -23,7 +23,8 @@ func (s *server) scrape(t *testing.T) map[string]*dto.MetricFamily {
 }
 
 // series returns the metric of family name whose labels include want, or nil.
-func series(families map[string]*dto.MetricFamily, name string, want map[string]string) *dto.Metric {
+func series(families map[string]*dto.MetricFamily, name string,
+	want map[string]string) *dto.Metric {
 	f := families[name]
 	if f == nil {
 		return nil

@@ -52,7 +52,8 @@ func TestAnswersMatchContract(t *testing.T) {
 		{"GET", "/healthz", "", nil, 200},
 		{"GET", "/readyz", "", nil, 200},
 		{"GET", "/metrics", "", nil, 200},
-		{"POST", "/api/auth/sign_in", "", map[string]string{"username": "admin", "password": "nope"}, 401},
+		{"POST", "/api/auth/sign_in", "",
+			map[string]string{"username": "admin", "password": "nope"}, 401},
 		{"POST", "/api/auth/sign_in", "", map[string]string{"username": "admin"}, 400},
 		{"POST", "/api/auth/refresh_token", "", map[string]string{"refresh_token": refresh}, 200},
 		{"POST", "/api/auth/refresh_token", "", map[string]string{"refresh_token": "bogus"}, 401},
@@ -170,7 +171,8 @@ func TestContractChecksUndocumentedErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.check("GET", "/api/widgets", jsonAnswer(404, map[string]any{"error": "x"})); err == nil {
+	bad := jsonAnswer(404, map[string]any{"error": "x"})
+	if _, err := c.check("GET", "/api/widgets", bad); err == nil {
 		t.Fatal("a 404 outside the envelope passed")
 	}
 	envelope := map[string]any{"errors": []any{map[string]any{

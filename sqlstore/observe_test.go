@@ -8,7 +8,8 @@ func TestClassify(t *testing.T) {
 		want  stmtKey
 	}{
 		{"SELECT count(*) FROM tenants WHERE id = ?", stmtKey{"select", "tenants"}},
-		{"\n\t\tselect u.id FROM users u JOIN tenants t ON t.id = u.tenant_id", stmtKey{"select", "users"}},
+		{"\n\t\tselect u.id FROM users u JOIN tenants t ON t.id = u.tenant_id",
+			stmtKey{"select", "users"}},
 		{"SELECT (SELECT count(*) FROM tenants), (SELECT 1)", stmtKey{"select", "tenants"}},
 		{"INSERT INTO sessions (id) VALUES (?)", stmtKey{"insert", "sessions"}},
 		{"UPDATE tenants SET name = ?", stmtKey{"update", "tenants"}},
