@@ -114,14 +114,18 @@ type response struct {
 	Body   []byte
 }
 
-// do sends a request. body may be nil, a string or []byte (sent as it is) or any other value
-// (sent as JSON). token may be empty for an anonymous request.
+// do sends a request. body may be nil, a string or []byte (sent as it is), url.Values (sent
+// as a form) or any other value (sent as JSON). token may be empty for an anonymous request.
+// Every answer is checked against the OpenAPI document.
 func (s *server) do(t testing.TB, method, path, token string, body any) *response {
 	t.Helper()
 
 	var rd io.Reader
+	contentType := "application/json"
 	switch b := body.(type) {
 	case nil:
+	case url.Values:
+		rd, contentType = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
 	case string:
 		rd = strings.NewReader(b)
 	case []byte:
@@ -139,7 +143,7 @@ func (s *server) do(t testing.TB, method, path, token string, body any) *respons
 		t.Fatalf("new request: %v", err)
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -160,7 +164,26 @@ func (s *server) send(t testing.TB, req *http.Request) *response {
 	if err != nil {
 		t.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
-	return &response{Status: res.StatusCode, Header: res.Header, Body: body}
+	answer := &response{Status: res.StatusCode, Header: res.Header, Body: body}
+	checkContract(t, req.Method, req.URL.RequestURI(), answer)
+	return answer
+}
+
+// checkContract fails the test when an answer breaks the OpenAPI document: an undocumented
+// status for a documented operation, or a body that does not match its schema.
+func checkContract(t testing.TB, method, path string, res *response) {
+	t.Helper()
+	c, err := loadContract()
+	if err != nil {
+		t.Fatalf("load the OpenAPI document: %v", err)
+	}
+	documented, err := c.check(method, path, res)
+	if err != nil {
+		t.Errorf("%s %s answered %d against the OpenAPI document: %v", method, path, res.Status, err)
+	}
+	if !documented {
+		t.Logf("%s %s is not in the OpenAPI document; its answer was not checked", method, path)
+	}
 }
 
 // object decodes the body as a JSON object.

@@ -36,6 +36,8 @@ type Server struct {
 	// reach (the store classifies its driver's errors). Such errors answer 503
 	// SERVICE_UNAVAILABLE, so that clients and load balancers retry, instead of 500.
 	Unavailable func(error) bool
+	// Metrics, when not nil, records every request and serves GET /metrics.
+	Metrics *Metrics
 }
 
 // statusClientClosed is logged for requests whose client disconnected before the answer,
@@ -52,20 +54,30 @@ func (s *Server) Handler() http.Handler {
 		s.Limiter = NewSignInLimiter(time.Now)
 	}
 	mux := http.NewServeMux()
-	s.routes(mux)
+	s.routes(func(pattern string, h handlerFunc) {
+		mux.Handle(pattern, s.wrap(pattern, h))
+	})
 	return s.withRequestInfo(s.withRecovery(s.dispatch(mux)))
 }
 
-func (s *Server) routes(mux *http.ServeMux) {
-	handle := func(pattern string, h handlerFunc) {
-		mux.Handle(pattern, s.wrap(pattern, h))
-	}
+// Routes returns the pattern of every route Handler serves, such as "GET /api/tenants/{id}",
+// in registration order. It reads the same table that Handler registers.
+func (s *Server) Routes() []string {
+	var patterns []string
+	s.routes(func(pattern string, _ handlerFunc) { patterns = append(patterns, pattern) })
+	return patterns
+}
+
+// routes is the route table: it calls handle once for every endpoint.
+func (s *Server) routes(handle func(pattern string, h handlerFunc)) {
 	authed := func(pattern string, h func(http.ResponseWriter, *http.Request, tenantd.Actor) error) {
-		mux.Handle(pattern, s.wrap(pattern, s.authenticate(h)))
+		handle(pattern, s.authenticate(h))
 	}
 
 	handle("GET /healthz", s.live)
 	handle("GET /readyz", s.ready)
+	handle("GET /metrics", s.serveMetrics)
+	handle("GET /api/openapi.json", s.serveOpenAPI)
 
 	handle("POST /api/auth/sign_in", s.signIn)
 	handle("POST /api/auth/refresh_token", s.refreshToken)
@@ -105,8 +117,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 // wrap turns a handlerFunc into an http.Handler that writes its error and records the route
 // pattern for the request log.
 func (s *Server) wrap(pattern string, h handlerFunc) http.Handler {
+	rm := s.Metrics.forRoute(pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		infoFrom(r.Context()).route = pattern
+		info := infoFrom(r.Context())
+		info.route, info.metrics = pattern, rm
 		err := h(w, r)
 		if err != nil && r.Context().Err() != nil {
 			// The client went away; no one reads an answer, and it is not a server fault.
@@ -219,6 +233,7 @@ type requestInfo struct {
 	user      string
 	tenant    int64
 	err       error
+	metrics   *routeMetrics // the matched route's series; nil when no route matched
 }
 
 type infoKey struct{}
@@ -230,8 +245,8 @@ func infoFrom(ctx context.Context) *requestInfo {
 	return &requestInfo{}
 }
 
-// withRequestInfo gives each request an id (echoed in X-Request-Id) and writes one log line
-// when it ends.
+// withRequestInfo gives each request an id (echoed in X-Request-Id), writes one log line when
+// it ends and records it in the metrics.
 func (s *Server) withRequestInfo(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -241,9 +256,12 @@ func (s *Server) withRequestInfo(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 
+		elapsed := time.Since(start)
+		s.Metrics.observe(info.metrics, r.Method, rec.status, elapsed)
+
 		attrs := []any{
 			"method", r.Method, "route", info.route, "path", r.URL.Path, "status", rec.status,
-			"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+			"duration_ms", float64(elapsed.Microseconds()) / 1000,
 			"request_id", info.requestID, "remote", clientAddr(r),
 		}
 		if info.user != "" {

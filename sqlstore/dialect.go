@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tenantd/tenantd/filter"
 )
@@ -58,6 +59,9 @@ func (d dialect) forUpdate(of ...string) string {
 type rebinder struct {
 	d     dialect
 	cache sync.Map // query text -> rewritten text
+
+	// timer, when set by DB.ObserveStatements, times every statement; nil costs nothing.
+	timer *stmtTimer
 }
 
 func (r *rebinder) rebind(query string) string {
@@ -167,6 +171,7 @@ func (p *dbPool) close() error {
 }
 
 func (p *dbPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer p.r.timer.since(q, time.Now())
 	if s := p.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -174,6 +179,7 @@ func (p *dbPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Re
 }
 
 func (p *dbPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer p.r.timer.since(q, time.Now())
 	if s := p.stmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -181,6 +187,7 @@ func (p *dbPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.
 }
 
 func (p *dbPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	defer p.r.timer.since(q, time.Now())
 	if s := p.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}

@@ -27,6 +27,10 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	if cfg.DatabaseURL != "" {
 		db, database = sqlstore.NewPostgres(cfg.DatabaseURL, cfg.DBPool), "postgres"
 	}
+	metrics, err := newMetrics(db, logger)
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	if err := db.Open(ctx); err != nil {
 		return err
 	}
@@ -41,9 +45,10 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		return fmt.Errorf("listen: %w", err)
 	}
 	api := &httpapi.Server{Tenants: db, Current: db, Dealers: db, Users: db, Audit: db, Auth: db,
-		Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable}
+		Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable, Metrics: metrics}
 	go purgeAuditLogs(ctx, db, logger)
 	srv := newHTTPServer(api.Handler(), logger)
+	srv.ConnState = metrics.ConnState
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
 		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir, "database", database,
