@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // tenantUpdates lists the UPDATE entries of tenants that token may see.
