@@ -277,8 +277,10 @@ type TenantService interface {
 	UpdateTenant(ctx context.Context, actor Actor, id int64, change func(*Tenant) error) (
 		*Tenant, error)
 
-	// DeleteTenant removes the tenant and everything it owns.
-	DeleteTenant(ctx context.Context, actor Actor, id int64) error
+	// DeleteTenant removes the tenant and everything it owns, provided the tenant's version
+	// meets pre (checked in the deleting transaction); otherwise it changes nothing and
+	// returns the EPreconditionFailed error of pre.Check.
+	DeleteTenant(ctx context.Context, actor Actor, id int64, pre Precondition) error
 }
 
 // FormatID writes an id the way clients see it: a decimal string.

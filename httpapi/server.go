@@ -22,6 +22,9 @@ type Server struct {
 	Auth    tenantd.AuthService
 	Logger  *slog.Logger
 
+	// Idempotency keeps the answers to creates sent with an Idempotency-Key.
+	Idempotency tenantd.IdempotencyService
+
 	// Ready reports whether the database answers; /healthz and /readyz use it.
 	Ready func(context.Context) error
 }
@@ -34,7 +37,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.withRequestInfo(s.withRecovery(s.dispatch(mux)))
+	return s.withRequestInfo(s.withRecovery(s.withLimits(s.dispatch(mux))))
 }
 
 func (s *Server) routes(mux *http.ServeMux) {
@@ -55,7 +58,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	authed("GET /api/auth/user", s.authUser)
 
 	authed("GET /api/tenants", s.listTenants)
-	authed("POST /api/tenants", s.createTenant)
+	authed("POST /api/tenants", s.idempotent(s.createTenant))
 	authed("GET /api/tenants/{id}", s.getTenant)
 	authed("POST /api/tenants/{id}", s.updateTenant)
 	authed("POST /api/tenants/{id}/destroy", s.destroyTenant)

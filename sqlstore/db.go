@@ -167,8 +167,15 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 	})
 }
 
-// inTx runs fn in a write transaction and commits when it returns nil.
+// inTx runs fn in a write transaction and commits when it returns nil. When ctx carries a
+// transaction of db (see Idempotent), fn joins it instead, and the owner of that transaction
+// commits or rolls back: the single writer connection is held by it, so a transaction of our
+// own would wait for ever.
 func (db *DB) inTx(ctx context.Context, fn func(*dbTx) error) error {
+	if outer, ok := ctx.Value(txKey{db}).(*dbTx); ok {
+		return fn(outer)
+	}
+
 	tx, err := db.write.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)

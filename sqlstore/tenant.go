@@ -151,18 +151,28 @@ func (db *DB) UpdateTenant(ctx context.Context, actor tenantd.Actor, id int64,
 }
 
 // DeleteTenant implements tenantd.TenantService.
-func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) error {
+func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64,
+	pre tenantd.Precondition) error {
 	if err := canManageTenants(actor); err != nil {
 		return err
 	}
 
 	return db.inTx(ctx, func(tx *dbTx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id)
+		var version int64
+		err := tx.QueryRowContext(ctx, `SELECT version FROM tenants WHERE id = ?`, id).
+			Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("tenant")
+		}
 		if err != nil {
 			return fmt.Errorf("sqlstore: delete tenant: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(notFound("tenant"), err)
+		if err := pre.Check(version); err != nil {
+			return err
+		}
+
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("sqlstore: delete tenant: %w", err)
 		}
 		return nil
 	})

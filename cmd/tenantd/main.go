@@ -1,4 +1,8 @@
 // Command tenantd serves the PortSIP-compatible tenant control plane.
+//
+//	tenantd                 serve the API
+//	tenantd backup FILE     copy the SQLite database, even while tenantd runs
+//	tenantd restore FILE    restore a backup into an empty data directory
 package main
 
 import (
@@ -24,7 +28,19 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := daemon.Run(ctx, cfg, logger, nil); err != nil {
+	args := os.Args[1:]
+	switch {
+	case len(args) == 0:
+		err = daemon.Run(ctx, cfg, logger, nil)
+	case len(args) == 2 && args[0] == "backup":
+		err = daemon.Backup(ctx, cfg, args[1])
+	case len(args) == 2 && args[0] == "restore":
+		err = daemon.Restore(ctx, cfg, args[1])
+	default:
+		fmt.Fprintln(os.Stderr, "usage: tenantd [backup FILE | restore FILE]")
+		os.Exit(2)
+	}
+	if err != nil {
 		logger.Error("tenantd stopped", "err", err)
 		os.Exit(1)
 	}

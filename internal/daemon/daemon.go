@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/tenantd/tenantd/httpapi"
@@ -28,7 +27,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		return fmt.Errorf("data directory: %w", err)
 	}
 
-	db := sqlstore.New(filepath.Join(cfg.DataDir, "tenantd.db"))
+	db := sqlstore.New(cfg.DatabasePath())
 	if err := db.Open(ctx); err != nil {
 		return err
 	}
@@ -42,8 +41,14 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping}
-	srv := newHTTPServer(api.Handler(), logger)
+	api := &httpapi.Server{Tenants: db, Auth: db, Idempotency: db, Logger: logger,
+		Ready: db.Ping}
+	srv := newHTTPServer(api.Handler(), cfg, logger)
+
+	// Background jobs stop before the database closes (defers run last in, first out).
+	bg := newJobs(logger)
+	defer bg.stop()
+	startJobs(bg, db)
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
 		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir,
@@ -52,16 +57,16 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		started <- ln.Addr().String()
 	}
 
-	return serve(ctx, srv, ln, cfg.ShutdownTimeout, logger)
+	return serve(ctx, srv, ln, cfg.ShutdownTimeout, bg, logger)
 }
 
 // newHTTPServer sets every timeout, so that slow or stalled clients cannot hold connections
 // or goroutines forever.
-func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+func newHTTPServer(h http.Handler, cfg Config, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadHeaderTimeout: orDefault(cfg.ReadHeaderTimeout, 10*time.Second),
+		ReadTimeout:       orDefault(cfg.ReadTimeout, 60*time.Second),
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
@@ -69,8 +74,19 @@ func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 	}
 }
 
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// serve runs srv until ctx is cancelled. It then stops accepting connections and cancels
+// the background jobs at once, lets in-flight requests finish within grace, cuts off those
+// that do not, and waits for the jobs to return. The caller closes the database afterwards;
+// database/sql lets statements already running finish first.
 func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration,
-	logger *slog.Logger) error {
+	bg *jobs, logger *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -81,9 +97,19 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 	}
 
 	logger.Info("shutting down", "grace", grace.String())
+	bg.cancel()
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		// Requests still running lose their connections and their contexts are cancelled,
+		// which rolls back their transactions.
+		logger.Warn("in-flight requests outlived the grace period; closing them", "err", err)
+		err = errors.Join(err, srv.Close())
+	}
+	bg.stop()
+
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	logger.Info("stopped")
