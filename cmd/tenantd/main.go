@@ -31,17 +31,25 @@ func main() {
 	args := os.Args[1:]
 	switch {
 	case len(args) == 0:
-		err = daemon.Run(ctx, cfg, logger, nil)
+		if err := daemon.Run(ctx, cfg, logger, nil); err != nil {
+			logger.Error("tenantd stopped", "err", err)
+			os.Exit(1)
+		}
 	case len(args) == 2 && args[0] == "backup":
-		err = daemon.Backup(ctx, cfg, args[1])
+		exitOn(logger, daemon.Backup(ctx, cfg, args[1]), "backup written", args[1])
 	case len(args) == 2 && args[0] == "restore":
-		err = daemon.Restore(ctx, cfg, args[1])
+		exitOn(logger, daemon.Restore(ctx, cfg, args[1]), "backup restored", cfg.DataDir)
 	default:
 		fmt.Fprintln(os.Stderr, "usage: tenantd [backup FILE | restore FILE]")
 		os.Exit(2)
 	}
+}
+
+// exitOn logs the outcome of a one-shot command and exits 1 if it failed.
+func exitOn(logger *slog.Logger, err error, done, path string) {
 	if err != nil {
-		logger.Error("tenantd stopped", "err", err)
+		logger.Error("tenantd failed", "err", err)
 		os.Exit(1)
 	}
+	logger.Info(done, "path", path)
 }
