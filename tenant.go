@@ -272,8 +272,9 @@ type TenantService interface {
 	ListTenants(ctx context.Context, actor Actor, q ListQuery) ([]TenantSummary, int64, error)
 
 	// UpdateTenant loads the tenant, lets change modify it and stores the result, all in one
-	// transaction, so concurrent updates never lose each other's changes. An error from change
-	// aborts the update and is returned as is.
+	// transaction, so concurrent updates never lose each other's changes. change sees the
+	// stored Version, so it can apply a Precondition. An error from change aborts the update
+	// and is returned as is.
 	UpdateTenant(ctx context.Context, actor Actor, id int64, change func(*Tenant) error) (
 		*Tenant, error)
 

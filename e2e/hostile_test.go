@@ -104,3 +104,25 @@ func TestHostileRequestLines(t *testing.T) {
 		t.Fatalf("100 KiB header: status %d", res.StatusCode)
 	}
 }
+
+// TestNestedMemberNamesAreExact checks that members of nested objects must be spelled exactly:
+// a name in another case is an unknown field, never a silent alias of the real one.
+func TestNestedMemberNamesAreExact(t *testing.T) {
+	s := startServer(t)
+	id := s.createTenant(t, "Acme", "pbx.acme.example", nil)
+
+	cases := []struct{ body, field string }{
+		{`{"outbound_caller_ids":[{"PROVIDER_ID":"p1","caller_id":"c1"}]}`,
+			"outbound_caller_ids[0]"},
+		{`{"office_hours":{"monday":{"ranges":[{"from":"09:00","to":"10:00","FROM":"08:00"}]}}}`,
+			"office_hours.monday.ranges[0]"},
+		{`{"office_hours":{"monday":{"ranges":[{"From":"09:00","to":"10:00"}]}}}`,
+			"office_hours.monday.ranges[0]"},
+	}
+	for _, c := range cases {
+		res := s.do(t, "POST", "/api/tenants/"+id, s.Admin, c.body).want(t, http.StatusBadRequest)
+		if fields := res.errorFields(t); !slices.Equal(fields, []string{c.field}) {
+			t.Fatalf("%s: fields %v, want %s", c.body, fields, c.field)
+		}
+	}
+}
