@@ -3,6 +3,7 @@ package tenantd
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -129,8 +130,29 @@ func checkHTTPURL(s string, max int) string {
 	return ""
 }
 
-// strictUnmarshal decodes raw into v, refusing members v does not have.
+// strictUnmarshal decodes the JSON object raw into the struct v points to, refusing members v
+// does not have. encoding/json alone matches member names regardless of case, which would
+// accept "FROM" for "from" and, given both, keep whichever came last; so every name must first
+// be one that v itself encodes (v's fields must not use omitempty).
 func strictUnmarshal(raw json.RawMessage, v any) error {
+	var in Input
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return err
+	}
+	encoded, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var known Input
+	if err := json.Unmarshal(encoded, &known); err != nil {
+		return err
+	}
+	for name := range in {
+		if _, ok := known[name]; !ok {
+			return errors.New("unknown member " + strconv.Quote(name))
+		}
+	}
+
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	return dec.Decode(v)

@@ -296,13 +296,16 @@ type TenantService interface {
 	ListTenants(ctx context.Context, actor Actor, q ListQuery) ([]TenantSummary, int64, error)
 
 	// UpdateTenant loads the tenant, lets change modify it and stores the result, all in one
-	// transaction, so concurrent updates never lose each other's changes. An error from change
-	// aborts the update and is returned as is.
+	// transaction, so concurrent updates never lose each other's changes. change sees the
+	// stored Version, so it can apply a Precondition. An error from change aborts the update
+	// and is returned as is.
 	UpdateTenant(ctx context.Context, actor Actor, id int64, change func(*Tenant) error) (
 		*Tenant, error)
 
-	// DeleteTenant removes the tenant and everything it owns.
-	DeleteTenant(ctx context.Context, actor Actor, id int64) error
+	// DeleteTenant removes the tenant and everything it owns, provided the tenant's version
+	// meets pre (checked in the deleting transaction); otherwise it changes nothing and
+	// returns the EPreconditionFailed error of pre.Check.
+	DeleteTenant(ctx context.Context, actor Actor, id int64, pre Precondition) error
 }
 
 // FormatID writes an id the way clients see it: a decimal string.

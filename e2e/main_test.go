@@ -37,27 +37,33 @@ func TestMain(m *testing.M) {
 		postgresURL = os.Getenv(urlVar)
 		if postgresURL == "" {
 			fmt.Fprintf(os.Stderr, "e2e: %s=postgres needs %s\n", backendVar, urlVar)
-			os.Exit(2)
+			exit(2)
 		}
 		fmt.Println("e2e: PostgreSQL pass")
 		code := m.Run()
 		closeAdminDB()
-		os.Exit(code)
+		exit(code)
 	}
 
 	fmt.Println("e2e: SQLite pass")
 	code := m.Run()
 	if listing() {
-		os.Exit(code)
+		exit(code)
 	}
 	if os.Getenv(urlVar) == "" {
 		fmt.Printf("e2e: %s is unset; the PostgreSQL pass is SKIPPED\n", urlVar)
-		os.Exit(code)
+		exit(code)
 	}
 	if err := runPostgresPass(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: PostgreSQL pass: %v\n", err)
 		code = 1
 	}
+	exit(code)
+}
+
+// exit ends the test binary after removing what the tests built.
+func exit(code int) {
+	removeBinary()
 	os.Exit(code)
 }
 

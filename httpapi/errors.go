@@ -17,6 +17,7 @@ var statusOf = map[string]int{
 	tenantd.EMethodNotAllowed:   http.StatusMethodNotAllowed,
 	tenantd.EConflict:           http.StatusConflict,
 	tenantd.EPreconditionFailed: http.StatusPreconditionFailed,
+	tenantd.EIdemMismatch:       http.StatusUnprocessableEntity,
 	tenantd.ETooLarge:           http.StatusRequestEntityTooLarge,
 	tenantd.EQuotaExceeded:      http.StatusConflict,
 	tenantd.ETooManyRequests:    http.StatusTooManyRequests,

@@ -29,6 +29,9 @@ type Server struct {
 	// Limiter throttles failed sign-ins; Handler makes one with the defaults when it is nil.
 	Limiter *SignInLimiter
 
+	// Idempotency keeps the answers to creates sent with an Idempotency-Key.
+	Idempotency tenantd.IdempotencyService
+
 	// Ready reports whether the database answers; /readyz uses it.
 	Ready func(context.Context) error
 
@@ -57,7 +60,7 @@ func (s *Server) Handler() http.Handler {
 	s.routes(func(pattern string, h handlerFunc) {
 		mux.Handle(pattern, s.wrap(pattern, h))
 	})
-	return s.withRequestInfo(s.withRecovery(s.dispatch(mux)))
+	return s.withRequestInfo(s.withRecovery(s.withLimits(s.dispatch(mux))))
 }
 
 // Routes returns the pattern of every route Handler serves, such as "GET /api/tenants/{id}",
@@ -86,7 +89,7 @@ func (s *Server) routes(handle func(pattern string, h handlerFunc)) {
 	authed("GET /api/auth/user", s.authUser)
 
 	authed("GET /api/tenants", s.listTenants)
-	authed("POST /api/tenants", s.createTenant)
+	authed("POST /api/tenants", s.idempotent(s.createTenant))
 	authed("GET /api/tenants/{id}", s.getTenant)
 	authed("POST /api/tenants/{id}", s.updateTenant)
 	authed("POST /api/tenants/{id}/destroy", s.destroyTenant)

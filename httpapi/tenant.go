@@ -70,7 +70,11 @@ func (s *Server) updateTenant(w http.ResponseWriter, r *http.Request, actor tena
 		return err
 	}
 
+	pre := ifMatch(r, id)
 	t, err := s.Tenants.UpdateTenant(r.Context(), actor, id, func(t *tenantd.Tenant) error {
+		if err := pre.Check(t.Version); err != nil {
+			return err
+		}
 		return tenantd.ApplyTenantInput(t, in, false)
 	})
 	if err != nil {
@@ -87,7 +91,7 @@ func (s *Server) destroyTenant(w http.ResponseWriter, r *http.Request, actor ten
 	if err != nil {
 		return err
 	}
-	if err := s.Tenants.DeleteTenant(r.Context(), actor, id); err != nil {
+	if err := s.Tenants.DeleteTenant(r.Context(), actor, id, ifMatch(r, id)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -205,14 +205,22 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 // maxTxAttempts bounds how often inTx runs a transaction that collides with others.
 const maxTxAttempts = 5
 
-// inTx runs fn in a write transaction and commits when it returns nil. On PostgreSQL a
-// transaction that fails on a serialization failure or a deadlock is run again, up to
-// maxTxAttempts times with a growing, jittered pause; fn must therefore be safe to run again
-// (set its results, never accumulate into them). SQLite's single writer never collides.
+// inTx runs fn in a write transaction and commits when it returns nil.
+//
+// When ctx carries a transaction of db (see Idempotent), fn joins it instead, and the owner of
+// that transaction commits or rolls back: the single writer connection is held by it, so a
+// transaction of our own would wait for ever.
 //
 // On SQLite the transaction goes through the group committer: it may share its COMMIT with
 // other requests' transactions, and inTx returns only once that COMMIT is durable.
+//
+// On PostgreSQL a transaction that fails on a serialization failure or a deadlock is run
+// again, up to maxTxAttempts times with a growing, jittered pause; fn must therefore be safe
+// to run again (set its results, never accumulate into them).
 func (db *DB) inTx(ctx context.Context, fn func(*dbTx) error) error {
+	if outer, ok := ctx.Value(txKey{db}).(*dbTx); ok {
+		return fn(outer)
+	}
 	if db.commits != nil {
 		return db.commits.run(ctx, fn)
 	}

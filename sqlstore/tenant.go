@@ -231,7 +231,8 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 }
 
 // DeleteTenant implements tenantd.TenantService.
-func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) error {
+func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64,
+	pre tenantd.Precondition) error {
 	if err := canManageTenants(actor); err != nil {
 		return err
 	}
@@ -242,6 +243,9 @@ func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64) e
 		}
 		t, err := loadTenant(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := pre.Check(t.Version); err != nil {
 			return err
 		}
 

@@ -1,4 +1,8 @@
 // Command tenantd serves the PortSIP-compatible tenant control plane.
+//
+//	tenantd                 serve the API
+//	tenantd backup FILE     copy the SQLite database, even while tenantd runs
+//	tenantd restore FILE    restore a backup into an empty data directory
 package main
 
 import (
@@ -28,8 +32,28 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := daemon.Run(ctx, cfg, logger, nil); err != nil {
-		logger.Error("tenantd stopped", "err", err)
+	args := os.Args[1:]
+	switch {
+	case len(args) == 0:
+		if err := daemon.Run(ctx, cfg, logger, nil); err != nil {
+			logger.Error("tenantd stopped", "err", err)
+			os.Exit(1)
+		}
+	case len(args) == 2 && args[0] == "backup":
+		exitOn(logger, daemon.Backup(ctx, cfg, args[1]), "backup written", args[1])
+	case len(args) == 2 && args[0] == "restore":
+		exitOn(logger, daemon.Restore(ctx, cfg, args[1]), "backup restored", cfg.DataDir)
+	default:
+		fmt.Fprintln(os.Stderr, "usage: tenantd [backup FILE | restore FILE]")
+		os.Exit(2)
+	}
+}
+
+// exitOn logs the outcome of a one-shot command and exits 1 if it failed.
+func exitOn(logger *slog.Logger, err error, done, path string) {
+	if err != nil {
+		logger.Error("tenantd failed", "err", err)
 		os.Exit(1)
 	}
+	logger.Info(done, "path", path)
 }

@@ -30,6 +30,16 @@ type Config struct {
 
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
+
+	// ReadHeaderTimeout and ReadTimeout cut off clients that send a request too slowly; zero
+	// means the defaults (10 s for the header, 60 s for the whole request).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+}
+
+// DatabasePath is the SQLite database file in the data directory.
+func (c Config) DatabasePath() string {
+	return filepath.Join(c.DataDir, "tenantd.db")
 }
 
 // ConfigFromEnv reads the configuration through getenv and checks it.

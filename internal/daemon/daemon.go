@@ -2,12 +2,12 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/tenantd/tenantd/httpapi"
@@ -23,7 +23,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		return fmt.Errorf("data directory: %w", err)
 	}
 
-	db, database := sqlstore.New(filepath.Join(cfg.DataDir, "tenantd.db")), "sqlite"
+	db, database := sqlstore.New(cfg.DatabasePath()), "sqlite"
 	if cfg.DatabaseURL != "" {
 		db, database = sqlstore.NewPostgres(cfg.DatabaseURL, cfg.DBPool), "postgres"
 	}
@@ -45,10 +45,15 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		return fmt.Errorf("listen: %w", err)
 	}
 	api := &httpapi.Server{Tenants: db, Current: db, Dealers: db, Users: db, Audit: db, Auth: db,
-		Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable, Metrics: metrics}
-	go purgeAuditLogs(ctx, db, logger)
-	srv := newHTTPServer(api.Handler(), logger)
+		Idempotency: db, Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable,
+		Metrics: metrics}
+	srv := newHTTPServer(api.Handler(), cfg, logger)
 	srv.ConnState = metrics.ConnState
+
+	// Background jobs stop before the database closes (defers run last in, first out).
+	bg := newJobs(logger)
+	defer bg.stop()
+	startJobs(bg, db)
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
 		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir, "database", database,
@@ -62,41 +67,16 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 			return err
 		}
 	}
-	return serve(ctx, srv, ln, cfg.ShutdownTimeout, logger)
-}
-
-// auditPurgeInterval is how often expired audit entries are deleted. Retention is counted in
-// days, so an hour of lateness does not matter.
-const auditPurgeInterval = time.Hour
-
-// purgeAuditLogs deletes expired audit entries now and then every auditPurgeInterval until
-// ctx ends.
-func purgeAuditLogs(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
-	tick := time.NewTicker(auditPurgeInterval)
-	defer tick.Stop()
-	for {
-		n, err := db.PurgeAuditLogs(ctx, db.Now())
-		if err != nil && ctx.Err() == nil {
-			logger.Error("purging audit logs failed", "err", err)
-		} else if n > 0 {
-			logger.Info("purged audit logs", "deleted", n)
-		}
-
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	return serve(ctx, srv, ln, cfg.ShutdownTimeout, bg, logger)
 }
 
 // newHTTPServer sets every timeout, so that slow or stalled clients cannot hold connections
 // or goroutines forever.
-func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+func newHTTPServer(h http.Handler, cfg Config, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadHeaderTimeout: orDefault(cfg.ReadHeaderTimeout, 10*time.Second),
+		ReadTimeout:       orDefault(cfg.ReadTimeout, 60*time.Second),
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
@@ -104,8 +84,19 @@ func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 	}
 }
 
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// serve runs srv until ctx is cancelled. It then stops accepting connections and cancels
+// the background jobs at once, lets in-flight requests finish within grace, cuts off those
+// that do not, and waits for the jobs to return. The caller closes the database afterwards;
+// database/sql lets statements already running finish first.
 func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration,
-	logger *slog.Logger) error {
+	bg *jobs, logger *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -116,9 +107,19 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 	}
 
 	logger.Info("shutting down", "grace", grace.String())
+	bg.cancel()
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		// Requests still running lose their connections and their contexts are cancelled,
+		// which rolls back their transactions.
+		logger.Warn("in-flight requests outlived the grace period; closing them", "err", err)
+		err = errors.Join(err, srv.Close())
+	}
+	bg.stop()
+
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	logger.Info("stopped")
