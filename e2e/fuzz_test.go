@@ -112,6 +112,18 @@ func compareMember(name string, sent, got any) string {
 			}
 			return whole
 		})
+	case "outbound_caller_ids":
+		// A caller ID sent without a description reads back with a null one.
+		ids, _ := sent.([]any)
+		want := make([]any, len(ids))
+		for i, id := range ids {
+			whole := map[string]any{"description": nil}
+			for k, v := range id.(map[string]any) {
+				whole[k] = nullIfEmpty(v)
+			}
+			want[i] = whole
+		}
+		return differ(want, got, nil)
 	case "e164", "cdr_event", "extension_event":
 		return compareMerged(sent, got, func(key string, v any) any {
 			if key == "enabled" || key == "auth" || strings.HasPrefix(key, "remove_") {

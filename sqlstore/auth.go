@@ -50,6 +50,7 @@ func (db *DB) SignIn(ctx context.Context, c tenantd.Credentials) (*tenantd.Token
 
 	var tok *tenantd.Token
 	err = db.inTx(ctx, func(tx *dbTx) error {
+		tx.leavesTokens() // a new session changes no other token
 		var err error
 		if tok, err = db.openSession(ctx, tx, acct.id, 0, sql.NullInt64{}); err != nil {
 			return err
@@ -192,6 +193,7 @@ func (db *DB) Refresh(ctx context.Context, refreshToken string) (*tenantd.Token,
 			s.id); err != nil {
 			return fmt.Errorf("sqlstore: spend refresh token: %w", err)
 		}
+		tx.leavesTokens() // the old access token stays valid until it expires
 		tok, err = db.openSession(ctx, tx, s.user, s.family, s.current)
 		return err
 	})
@@ -243,17 +245,25 @@ func homeTenant(actor tenantd.Actor) int64 {
 // Authenticate implements tenantd.AuthService. A disabled account or tenant fails here, so
 // disabling one takes effect on the next request.
 func (db *DB) Authenticate(ctx context.Context, accessToken string) (tenantd.Actor, error) {
+	hash, now := secret.HashToken(accessToken), db.Now().Unix()
+	var epoch int64
+	if db.auth != nil {
+		if a, ok := db.auth.get(hash, now); ok {
+			return a, nil
+		}
+		epoch = db.auth.epoch.Load() // read before the query: a revocation after it wins
+	}
+
 	var a tenantd.Actor
 	var home, current sql.NullInt64
-
+	var expires int64
 	err := db.read.QueryRowContext(ctx, `SELECT s.id, u.id, u.name, u.role, u.tenant_id,
-		s.current_tenant_id
+		s.current_tenant_id, s.access_expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN tenants t ON t.id = u.tenant_id
 		WHERE s.access_hash = ? AND s.revoked = 0 AND s.access_expires_at > ?
-		AND u.enabled = 1 AND coalesce(t.enabled, 1) = 1`,
-		secret.HashToken(accessToken), db.Now().Unix()).
-		Scan(&a.SessionID, &a.UserID, &a.Name, &a.Role, &home, &current)
+		AND u.enabled = 1 AND coalesce(t.enabled, 1) = 1`, hash, now).
+		Scan(&a.SessionID, &a.UserID, &a.Name, &a.Role, &home, &current, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, errBadToken
 	}
@@ -264,6 +274,9 @@ func (db *DB) Authenticate(ctx context.Context, accessToken string) (tenantd.Act
 	a.TenantID = current.Int64
 	if home.Valid {
 		a.TenantID = home.Int64
+	}
+	if db.auth != nil {
+		db.auth.put(hash, a, expires, epoch)
 	}
 	return a, nil
 }

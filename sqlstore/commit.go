@@ -23,6 +23,9 @@ type committer struct {
 	stop chan struct{}
 	wg   sync.WaitGroup
 
+	// invalidate is called after a COMMIT whose writes may have changed what a token means.
+	invalidate func()
+
 	// stmts holds statements prepared on conn, owned by the loop goroutine. Write statements
 	// are fixed texts, but the bound still guards against a caller that builds them.
 	stmts map[string]*sql.Stmt
@@ -33,17 +36,20 @@ type writeOp struct {
 	ctx  context.Context
 	fn   func(*dbTx) error
 	done chan error
+
+	leavesTokens bool // set when the op declared that it changes no token's meaning
 }
 
 // newCommitter takes the writer pool's connection and starts the commit loop on it.
-func newCommitter(ctx context.Context, write *sql.DB, r *rebinder) (*committer, error) {
+func newCommitter(ctx context.Context, write *sql.DB, r *rebinder, invalidate func()) (
+	*committer, error) {
 	conn, err := write.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: writer connection: %w", err)
 	}
 	c := &committer{
 		conn: conn, r: r, ops: make(chan *writeOp), stop: make(chan struct{}),
-		stmts: map[string]*sql.Stmt{},
+		invalidate: invalidate, stmts: map[string]*sql.Stmt{},
 	}
 	c.wg.Add(1)
 	go c.loop()
@@ -108,6 +114,9 @@ func (c *committer) gather(first *writeOp) []*writeOp {
 func (c *committer) commit(batch []*writeOp) {
 	errs := make([]error, len(batch))
 	err := c.inOneTx(batch, errs)
+	if err == nil && c.invalidate != nil && touchesTokens(batch, errs) {
+		c.invalidate() // before anyone hears of the commit
+	}
 
 	for i, op := range batch {
 		if err != nil && errs[i] == nil {
@@ -164,7 +173,19 @@ func (c *committer) runOne(op *writeOp) (err error) {
 		}
 		_, _ = c.exec(ctx, "RELEASE op")
 	}()
-	return op.fn(&dbTx{x: c.conn, r: c.r, prepared: c.prepared, ctx: ctx})
+	t := &dbTx{x: c.conn, r: c.r, prepared: c.prepared, ctx: ctx}
+	defer func() { op.leavesTokens = t.tokensUnaffected }()
+	return op.fn(t)
+}
+
+// touchesTokens reports whether any op that committed may have changed what a token means.
+func touchesTokens(batch []*writeOp, errs []error) bool {
+	for i, op := range batch {
+		if errs[i] == nil && !op.leavesTokens {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *committer) exec(ctx context.Context, q string) (sql.Result, error) {

@@ -40,8 +40,11 @@ type DB struct {
 	ids   *idGenerator
 	jobs  sync.Map // job name -> *sync.Mutex, for WithJobLock on SQLite
 
-	// commits batches SQLite write transactions; nil until Open.
+	// commits batches SQLite write transactions; nil until Open, and on PostgreSQL.
 	commits *committer
+
+	// auth caches the actors of access tokens; nil on PostgreSQL (see authCache).
+	auth *authCache
 
 	// hashSlots bounds the password hashes running at once.
 	hashSlots chan struct{}
@@ -92,7 +95,8 @@ func (db *DB) Open(ctx context.Context) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
-	if db.commits, err = newCommitter(ctx, write, db.r); err != nil {
+	db.auth = newAuthCache()
+	if db.commits, err = newCommitter(ctx, write, db.r, db.auth.invalidate); err != nil {
 		return err
 	}
 	return nil

@@ -214,6 +214,19 @@ type dbTx struct {
 	// ctx, when set, replaces the context of every statement: a transaction shared by several
 	// requests must not be interrupted by one of them going away.
 	ctx context.Context
+
+	// tokensUnaffected is set by writes that cannot change what any access token means; see
+	// leavesTokens.
+	tokensUnaffected bool
+}
+
+// leavesTokens declares that this transaction's writes cannot change who an access token
+// belongs to or whether it is valid (creating a tenant, say, as opposed to disabling one), so
+// that the token cache may keep its entries. A transaction that does not declare it
+// invalidates the cache when it commits: forgetting to declare costs speed, never safety. Call
+// it only when every write of the transaction qualifies.
+func (t *dbTx) leavesTokens() {
+	t.tokensUnaffected = true
 }
 
 func (t *dbTx) use(ctx context.Context) context.Context {
@@ -231,6 +244,7 @@ func (t *dbTx) stmt(q string) *sql.Stmt {
 }
 
 func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer t.r.timer.since(q, time.Now())
 	if s := t.stmt(q); s != nil {
 		return s.ExecContext(t.use(ctx), args...)
 	}
@@ -238,6 +252,7 @@ func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 }
 
 func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer t.r.timer.since(q, time.Now())
 	if s := t.stmt(q); s != nil {
 		return s.QueryContext(t.use(ctx), args...)
 	}
@@ -245,6 +260,7 @@ func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Ro
 }
 
 func (t *dbTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	defer t.r.timer.since(q, time.Now())
 	if s := t.stmt(q); s != nil {
 		return s.QueryRowContext(t.use(ctx), args...)
 	}

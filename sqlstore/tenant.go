@@ -57,6 +57,7 @@ func (db *DB) CreateTenant(ctx context.Context, actor tenantd.Actor, t *tenantd.
 	id := db.ids.Next()
 
 	err = db.inTx(ctx, func(tx *dbTx) error {
+		tx.leavesTokens() // a new tenant has no sessions yet
 		var limits dealerLimits
 		if actor.Role == tenantd.RoleDealer {
 			var err error
@@ -212,8 +213,12 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encode tenant: %w", err)
 	}
+	wasEnabled := t.Enabled
 	if err := change(t); err != nil {
 		return nil, err
+	}
+	if t.Enabled == wasEnabled {
+		tx.leavesTokens() // only disabling a tenant ends its people's sessions
 	}
 	if err := checkUserCount(ctx, tx, id, int64(t.MaxExtensions), 0); err != nil {
 		return nil, err
