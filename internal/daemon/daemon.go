@@ -14,6 +14,7 @@ import (
 	"github.com/tenantd/tenantd/httpapi"
 	"github.com/tenantd/tenantd/internal/secret"
 	"github.com/tenantd/tenantd/sqlstore"
+	"github.com/tenantd/tenantd/web"
 )
 
 // Run serves tenantd until ctx is cancelled, then stops accepting connections, lets in-flight
@@ -43,7 +44,8 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 		return fmt.Errorf("listen: %w", err)
 	}
 	api := &httpapi.Server{Tenants: db, Auth: db, Logger: logger, Ready: db.Ping}
-	srv := newHTTPServer(api.Handler(), logger)
+	// The console answers GET / and its assets; everything else reaches the API unchanged.
+	srv := newHTTPServer(web.Handler(api.Handler()), logger)
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
 		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir,
