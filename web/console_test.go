@@ -129,7 +129,7 @@ func TestConsole(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#search`), kb.Enter),
 		waitText(`#count`, fmt.Sprintf("1–%d of %d tenants", len(seed), len(seed))))
 
-	id := createTenant(t, ctx, s)
+	id := createTenant(t, ctx, s, shots)
 	editTenant(t, ctx, s, id, shots)
 	searchAndDelete(t, ctx, s, id)
 	pagesInProgress(t, ctx, s)
@@ -138,7 +138,7 @@ func TestConsole(t *testing.T) {
 
 // createTenant submits the form with mistakes, checks that each server error appears next
 // to its field (nested ones included) and that nothing was created, then fixes them.
-func createTenant(t *testing.T, ctx context.Context, s *server) string {
+func createTenant(t *testing.T, ctx context.Context, s *server, shots string) string {
 	t.Helper()
 
 	run(t, ctx, "open the new tenant form",
@@ -171,6 +171,9 @@ func createTenant(t *testing.T, ctx context.Context, s *server) string {
 	wantJS(t, ctx, `document.querySelector('[data-path="domain"]').getAttribute('aria-invalid')`,
 		"true")
 	wantJS(t, ctx, `document.activeElement === document.querySelector('.summary')`, true)
+	wantJS(t, ctx, `document.querySelector('[data-path="office_hours.monday.ranges[0].from"]')`+
+		`.getAttribute('aria-invalid')`, "true")
+	screenshot(t, ctx, shots, "console-tenant-errors.png")
 
 	var none struct{ Count int }
 	s.call(t, "GET", "/api/tenants?search=Browser", nil, http.StatusOK, &none)
@@ -337,6 +340,45 @@ func pagesInProgress(t *testing.T, ctx context.Context, s *server) {
 		} else {
 			run(t, ctx, page.title+" list", chromedp.WaitVisible(chromedp.CSS(`table.list`)))
 		}
+	}
+	createDealer(t, ctx, s)
+}
+
+// createDealer fills the new dealer form. Where the server has no dealers yet the form says
+// so on submit; where it has, the dealer must exist afterwards.
+func createDealer(t *testing.T, ctx context.Context, s *server) {
+	t.Helper()
+
+	req, _ := http.NewRequest("GET", s.URL+"/api/dealers", nil)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+
+	run(t, ctx, "open the new dealer form",
+		chromedp.Evaluate[chromedp.Void](`location.hash = '#/dealers/new'`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-path="name"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-path="password"]`), "dealer-password-1"),
+		chromedp.SendKeys(chromedp.CSS(`[data-path="display_name"]`), "North Reseller"),
+		chromedp.SendKeys(chromedp.CSS(`[data-path="name"]`), "northreseller"+kb.Enter))
+	if res.StatusCode == http.StatusNotFound {
+		run(t, ctx, "see dealers unavailable",
+			waitText(`.notice p`, "Dealers are not available on this server."))
+		return
+	}
+
+	run(t, ctx, "see the dealer created", waitJS(`/^#\/dealers\/\d+$/.test(location.hash)`))
+	id := strings.TrimPrefix(read(t, ctx, chromedp.Evaluate[string](`location.hash`)),
+		"#/dealers/")
+	var got struct {
+		Name        string `json:"name"`
+		DisplayName string `json:"display_name"`
+	}
+	s.call(t, "GET", "/api/dealers/"+id, nil, http.StatusOK, &got)
+	if got.Name != "northreseller" || got.DisplayName != "North Reseller" {
+		t.Errorf("created dealer = %+v", got)
 	}
 }
 

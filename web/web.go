@@ -28,6 +28,15 @@ var securityHeaders = map[string]string{
 	"Cache-Control":          "no-cache",
 }
 
+// contentTypes fixes the types of the console's own files, so that they do not depend on
+// the host's MIME tables (module scripts load only with a JavaScript type).
+var contentTypes = map[string]string{
+	".js":  "text/javascript; charset=utf-8",
+	".css": "text/css; charset=utf-8",
+	".png": "image/png",
+	".svg": "image/svg+xml",
+}
+
 // Handler returns the console: GET and HEAD of "/" (the page) and of the embedded assets.
 // Any other request, reserved paths and unknown files alike, is handed to next, so the API
 // answers it as usual.
@@ -45,6 +54,9 @@ func Handler(next http.Handler) http.Handler {
 		}
 		for k, v := range securityHeaders {
 			w.Header().Set(k, v)
+		}
+		if ct, ok := contentTypes[path.Ext(r.URL.Path)]; ok {
+			w.Header().Set("Content-Type", ct)
 		}
 		files.ServeHTTP(w, r)
 	})

@@ -173,7 +173,7 @@ function findTarget(form, fieldPath) {
     const slot = byData(form, 'data-error-for', p);
     if (!slot) continue;
     const input = byData(form, 'data-path', p) ||
-      slot.closest('.field, fieldset, .row')?.querySelector('input, select, textarea');
+      slot.closest('.range, .field, .row, fieldset')?.querySelector('input, select, textarea');
     const label = input?.id ? form.querySelector(`label[for="${input.id}"]`)?.textContent : '';
     const legend = slot.closest('fieldset')?.querySelector('legend')?.textContent;
     const name = label ? label.replace(/\s*\*$/, '') : fieldPath;
