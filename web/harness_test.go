@@ -160,7 +160,8 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // run runs browser actions and fails the test with what was being done.
-func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+func run(t *testing.T, ctx context.Context, what string,
+	actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	start := time.Now()
 	defer func() { t.Logf("%s: %v", what, time.Since(start).Round(time.Millisecond)) }()

@@ -134,7 +134,8 @@ function datalists() {
 }
 
 api.setExpiredHandler(() => {
-  renderSignIn(location.hash.slice(1) || '/tenants', 'Your session has ended. Please sign in again.');
+  renderSignIn(location.hash.slice(1) || '/tenants',
+    'Your session has ended. Please sign in again.');
 });
 
 document.getElementById('sign-out').addEventListener('click', async () => {

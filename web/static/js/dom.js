@@ -56,8 +56,14 @@ export function confirmDialog({ title, message, confirm = 'Delete' }) {
 
   return new Promise((resolve) => {
     dialog.returnValue = '';
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'),
-      { once: true });
+    const onClose = () => {
+      // The close event is queued, so one from an earlier opening that closed just before
+      // this one can still arrive: it finds the dialog open again and is not this answer.
+      if (dialog.open) return;
+      dialog.removeEventListener('close', onClose);
+      resolve(dialog.returnValue === 'confirm');
+    };
+    dialog.addEventListener('close', onClose);
     dialog.showModal();
     dialog.querySelector('[value=cancel]').focus();
   });

@@ -80,12 +80,15 @@ export async function renderList(main, res) {
   const prev = h('button', { type: 'button', class: 'secondary', text: '← Previous' });
   const next = h('button', { type: 'button', class: 'secondary', text: 'Next →' });
 
+  // Only the newest request draws the page: an older answer arriving late is dropped.
+  const mine = res.loads = (res.loads || 0) + 1;
   let page;
   try {
     page = await request('GET', res.api + query({ search: state.search, skip: state.skip,
       top: state.top }));
   } catch (err) {
     if (!(err instanceof APIError)) throw err;
+    if (mine !== res.loads) return;
     if (err.unavailable) {
       unavailable(main, res);
       return;
@@ -94,6 +97,7 @@ export async function renderList(main, res) {
     problem.hidden = false;
   }
 
+  if (mine !== res.loads) return;
   const reload = () => renderList(main, res);
   if (page) {
     tbody.replaceChildren(...page.items.map((item) => h('tr', {},
@@ -111,7 +115,10 @@ export async function renderList(main, res) {
   } else {
     prev.disabled = next.disabled = true;
   }
-  prev.addEventListener('click', () => { state.skip = Math.max(0, state.skip - state.top); reload(); });
+  prev.addEventListener('click', () => {
+    state.skip = Math.max(0, state.skip - state.top);
+    reload();
+  });
   next.addEventListener('click', () => { state.skip += state.top; reload(); });
 
   main.replaceChildren(
@@ -207,11 +214,12 @@ export async function renderForm(main, res, id) {
     return out;
   };
 
-  const form = h('form', { class: 'resource-form', novalidate: true }, h('div', { class: 'toolbar' },
+  const toolbar = h('div', { class: 'toolbar' },
     h('a', { href: res.route, class: 'back', text: `← ${res.title}` }),
-    pageHeading(id ? original.name : `New ${res.one}`), h('span', { class: 'spacer' }), save),
-  summary, h('fieldset', { class: 'group' }, h('legend', { text: `The ${res.one}` }),
-    bound.map((b) => b.row)));
+    pageHeading(id ? original.name : `New ${res.one}`), h('span', { class: 'spacer' }), save);
+  const form = h('form', { class: 'resource-form', novalidate: true }, toolbar, summary,
+    h('fieldset', { class: 'group' }, h('legend', { text: `The ${res.one}` }),
+      bound.map((b) => b.row)));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -94,7 +94,10 @@ export function renderTenantList(main) {
     state.skip = 0;
     load();
   });
-  prev.addEventListener('click', () => { state.skip = Math.max(0, state.skip - state.top); load(); });
+  prev.addEventListener('click', () => {
+    state.skip = Math.max(0, state.skip - state.top);
+    load();
+  });
   next.addEventListener('click', () => { state.skip += state.top; load(); });
 
   main.replaceChildren(
@@ -107,7 +110,12 @@ export function renderTenantList(main) {
     h('div', { class: 'pager' }, status, h('span', { class: 'spacer' }),
       h('label', { for: 'page-size', text: 'Per page' }), pageSize, prev, next));
 
+  // loads counts list requests, so that an answer that arrives after a newer request was
+  // sent (a slow page overtaken by a quick search) is dropped instead of drawn.
+  let loads = 0;
+
   async function load() {
+    const mine = ++loads;
     for (const el of toolbar.querySelectorAll('.error')) { el.hidden = true; el.textContent = ''; }
     for (const el of toolbar.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
     listError.hidden = true;
@@ -126,11 +134,12 @@ export function renderTenantList(main) {
       })}`);
     } catch (err) {
       if (!(err instanceof APIError)) throw err;
-      showListError(err);
+      if (mine === loads) showListError(err);
       return;
     } finally {
-      tbody.removeAttribute('aria-busy');
+      if (mine === loads) tbody.removeAttribute('aria-busy');
     }
+    if (mine !== loads) return;
 
     tbody.replaceChildren(...page.items.map((t) => row(t, load)));
     if (page.items.length === 0) {
@@ -170,7 +179,8 @@ export function renderTenantList(main) {
 function row(t, reload) {
   const link = h('a', { href: `#/tenants/${t.id}`, text: t.name });
   const toggle = h('button', { type: 'button', class: 'small secondary',
-    text: t.enabled ? 'Disable' : 'Enable', 'aria-label': `${t.enabled ? 'Disable' : 'Enable'} ${t.name}`,
+    text: t.enabled ? 'Disable' : 'Enable',
+    'aria-label': `${t.enabled ? 'Disable' : 'Enable'} ${t.name}`,
     onclick: async () => {
       toggle.disabled = true;
       try {
