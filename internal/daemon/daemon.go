@@ -13,6 +13,7 @@ import (
 	"github.com/tenantd/tenantd/httpapi"
 	"github.com/tenantd/tenantd/internal/secret"
 	"github.com/tenantd/tenantd/sqlstore"
+	"github.com/tenantd/tenantd/web"
 )
 
 // Run serves tenantd until ctx is cancelled, then stops accepting connections, lets in-flight
@@ -47,7 +48,8 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	api := &httpapi.Server{Tenants: db, Current: db, Dealers: db, Users: db, Audit: db, Auth: db,
 		Idempotency: db, Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable,
 		Metrics: metrics}
-	srv := newHTTPServer(api.Handler(), cfg, logger)
+	// The console answers GET / and its assets; everything else reaches the API unchanged.
+	srv := newHTTPServer(web.Handler(api.Handler()), cfg, logger)
 	srv.ConnState = metrics.ConnState
 
 	// Background jobs stop before the database closes (defers run last in, first out).
