@@ -231,6 +231,7 @@ func (t *dbTx) stmt(q string) *sql.Stmt {
 }
 
 func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer t.r.timer.since(q, time.Now())
 	if s := t.stmt(q); s != nil {
 		return s.ExecContext(t.use(ctx), args...)
 	}
@@ -238,6 +239,7 @@ func (t *dbTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 }
 
 func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer t.r.timer.since(q, time.Now())
 	if s := t.stmt(q); s != nil {
 		return s.QueryContext(t.use(ctx), args...)
 	}
@@ -245,6 +247,7 @@ func (t *dbTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Ro
 }
 
 func (t *dbTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	defer t.r.timer.since(q, time.Now())
 	if s := t.stmt(q); s != nil {
 		return s.QueryRowContext(t.use(ctx), args...)
 	}
