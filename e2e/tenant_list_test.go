@@ -69,7 +69,10 @@ func TestListSearch(t *testing.T) {
 		t.Fatalf("search=%% found %q before any name holds %%", got)
 	}
 	s.createTenant(t, "50% off", "four.example.com", nil)
+	s.createTenant(t, `Say "Grüezi" AND`, "five.example.net", nil)
 
+	// Fragments of three characters or more go through the trigram index on SQLite; these
+	// hold what its query syntax would otherwise read as operators or quoting.
 	for _, c := range []struct {
 		text string
 		want []string
@@ -85,6 +88,13 @@ func TestListSearch(t *testing.T) {
 		{"example.org", []string{"Plain"}},
 		{"TWO.EXAMPLE", []string{"wildXcard"}},
 		{"o", []string{"wild_card", "wildXcard", "Plain", "50% off"}},
+		{`"grüezi"`, []string{`Say "Grüezi" AND`}},
+		{`GRÜEZI`, []string{`Say "Grüezi" AND`}},
+		{`" and`, []string{`Say "Grüezi" AND`}},
+		{"and", []string{`Say "Grüezi" AND`}},
+		{"*", []string{}},
+		{"wild*", []string{}},
+		{"NEAR(", []string{}},
 		{"nothing like this", []string{}},
 		{"'", []string{}},
 	} {

@@ -45,9 +45,11 @@ func (db *DB) BulkCreateTenants(ctx context.Context, actor tenantd.Actor,
 
 func (db *DB) insertTenants(ctx context.Context, tx *dbTx, batch []*tenantd.Tenant,
 	now time.Time) error {
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
 	rows := make([]string, len(batch))
-	args := make([]any, 0, len(batch)*14)
+	args := make([]any, 0, len(batch)*13)
+	docs := make([]string, len(batch))
+	docArgs := make([]any, 0, len(batch)*2)
 
 	for i, t := range batch {
 		settings, err := t.MarshalSettings()
@@ -59,17 +61,23 @@ func (db *DB) insertTenants(ctx context.Context, tx *dbTx, batch []*tenantd.Tena
 		}
 		t.ID, t.Version = db.ids.Next(), 1
 
-		rows[i] = row
+		rows[i], docs[i] = row, "(?, ?)"
 		args = append(args, t.ID, t.Name, t.Domain, searchText(t), boolInt(t.Enabled),
 			t.MaxExtensions, t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone,
-			t.Currency, t.Region, string(settings), t.CreatedAt.Unix(), now.Unix())
+			t.Currency, t.Region, t.CreatedAt.Unix(), now.Unix())
+		docArgs = append(docArgs, t.ID, string(settings))
 	}
 
 	_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, domain, search_text, enabled,
-		max_extensions, max_concurrent_calls, website, timezone, currency, region, settings,
+		max_extensions, max_concurrent_calls, website, timezone, currency, region,
 		version, created_at, updated_at) VALUES `+strings.Join(rows, ", "), args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: bulk insert tenants: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tenant_settings (tenant_id, settings) VALUES `+
+		strings.Join(docs, ", "), docArgs...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: bulk insert tenant settings: %w", err)
 	}
 	return nil
 }

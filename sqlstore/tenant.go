@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tenantd/tenantd"
 	"github.com/tenantd/tenantd/filter"
@@ -42,6 +43,9 @@ const tenantSummaryColumns = `id, name, domain, max_extensions, max_concurrent_c
 
 const tenantColumns = tenantSummaryColumns + `, used_disk_bytes, settings, version`
 
+// tenantDetail is what tenantColumns are selected from: the tenant and its settings document.
+const tenantDetail = ` FROM tenants JOIN tenant_settings ON tenant_id = id`
+
 // CreateTenant implements tenantd.TenantService. A tenant a dealer creates is designated to
 // it, within its limits.
 func (db *DB) CreateTenant(ctx context.Context, actor tenantd.Actor, t *tenantd.Tenant) error {
@@ -68,11 +72,16 @@ func (db *DB) CreateTenant(ctx context.Context, actor tenantd.Actor, t *tenantd.
 
 		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, domain, search_text,
 			enabled, max_extensions, max_concurrent_calls, website, timezone, currency, region,
-			log_retention, settings, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			log_retention, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 			id, t.Name, t.Domain, searchText(t), boolInt(t.Enabled), t.MaxExtensions,
 			t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone, t.Currency, t.Region,
-			t.LogRetention, string(settings), now.Unix(), now.Unix())
+			t.LogRetention, now.Unix(), now.Unix())
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO tenant_settings (tenant_id, settings)
+			VALUES (?, ?)`, id, string(settings))
 		if err != nil {
 			return err
 		}
@@ -119,11 +128,7 @@ func (db *DB) ListTenants(ctx context.Context, actor tenantd.Actor, q tenantd.Li
 		return nil, 0, err
 	}
 
-	var conds []string
-	if q.Search != "" {
-		conds = []string{db.r.d.contains("search_text")}
-	}
-	args := foldSearch(q.Search)
+	conds, args := db.tenantSearch(q.Search)
 	if scope, scopeArgs := tenantScope(actor, "id"); scope != "" {
 		conds, args = append(conds, scope), append(args, scopeArgs...)
 	}
@@ -278,13 +283,18 @@ func (db *DB) saveTenant(ctx context.Context, tx *dbTx, t *tenantd.Tenant) error
 	t.Version++
 	_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, domain = ?, search_text = ?,
 		enabled = ?, max_extensions = ?, max_concurrent_calls = ?, website = ?, timezone = ?,
-		currency = ?, region = ?, log_retention = ?, settings = ?, version = ?, updated_at = ?
+		currency = ?, region = ?, log_retention = ?, version = ?, updated_at = ?
 		WHERE id = ?`,
 		t.Name, t.Domain, searchText(t), boolInt(t.Enabled), t.MaxExtensions,
 		t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone, t.Currency, t.Region,
-		t.LogRetention, string(settings), t.Version, db.Now().Unix(), t.ID)
+		t.LogRetention, t.Version, db.Now().Unix(), t.ID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update tenant: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE tenant_settings SET settings = ? WHERE tenant_id = ?`,
+		string(settings), t.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: update tenant settings: %w", err)
 	}
 	return nil
 }
@@ -295,7 +305,7 @@ func loadTenant(ctx context.Context, q queryer, id int64) (*tenantd.Tenant, erro
 	var settings string
 
 	dest := append(summaryDest(&s), &t.UsedDiskBytes, &settings, &t.Version)
-	err := q.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id).
+	err := q.QueryRowContext(ctx, `SELECT `+tenantColumns+tenantDetail+` WHERE id = ?`, id).
 		Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("tenant")
@@ -326,12 +336,22 @@ func searchText(t *tenantd.Tenant) string {
 	return strings.ToLower(t.Name) + "\n" + t.Domain
 }
 
-// foldSearch lower-cases a search text as searchText does, so the match ignores case.
-func foldSearch(s string) []any {
-	if s == "" {
-		return nil
+// tenantSearch returns the condition and argument that keep the tenants whose name or domain
+// holds the search text, ignoring case, or nothing for an empty search. On SQLite a fragment of
+// three characters or more is looked up in the trigram index, as a phrase: FTS5 takes a quoted
+// phrase literally, and consecutive trigrams match exactly where the text holds the fragment.
+// Shorter fragments, and PostgreSQL, scan.
+func (db *DB) tenantSearch(search string) ([]string, []any) {
+	if search == "" {
+		return nil, nil
 	}
-	return []any{strings.ToLower(s)}
+	folded := strings.ToLower(search)
+	if db.r.d == sqliteDialect && utf8.RuneCountInString(folded) >= 3 {
+		phrase := `"` + strings.ReplaceAll(folded, `"`, `""`) + `"`
+		return []string{`id IN (SELECT rowid FROM tenant_search WHERE tenant_search MATCH ?)`},
+			[]any{phrase}
+	}
+	return []string{db.r.d.contains("search_text")}, []any{folded}
 }
 
 func domainTaken() error {

@@ -21,7 +21,7 @@ func (db *DB) TenantJSON(ctx context.Context, actor tenantd.Actor, id int64) ([]
 	var used, version int64
 	var settings sql.RawBytes
 
-	query, args := `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, []any{id}
+	query, args := `SELECT `+tenantColumns+tenantDetail+` WHERE id = ?`, []any{id}
 	if scope, scopeArgs := tenantScope(actor, "id"); scope != "" {
 		query, args = query+" AND "+scope, append(args, scopeArgs...)
 	}
