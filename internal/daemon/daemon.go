@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tenantd/tenantd/blobstore"
+	"github.com/tenantd/tenantd/files"
 	"github.com/tenantd/tenantd/httpapi"
 	"github.com/tenantd/tenantd/internal/secret"
 	"github.com/tenantd/tenantd/sqlstore"
@@ -44,9 +46,13 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	fileSvc := &files.Service{DB: db, Logger: logger,
+		Blobs: blobstore.NewFS(filepath.Join(cfg.DataDir, "blobs"))}
 	api := &httpapi.Server{Tenants: db, Current: db, Dealers: db, Users: db, Audit: db, Auth: db,
-		Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable, Metrics: metrics}
+		Files: fileSvc, Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable,
+		Metrics: metrics}
 	go purgeAuditLogs(ctx, db, logger)
+	go fileSvc.RunRetention(ctx, fileRetentionInterval)
 	srv := newHTTPServer(api.Handler(), logger)
 	srv.ConnState = metrics.ConnState
 
@@ -68,6 +74,10 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 // auditPurgeInterval is how often expired audit entries are deleted. Retention is counted in
 // days, so an hour of lateness does not matter.
 const auditPurgeInterval = time.Hour
+
+// fileRetentionInterval is how often abandoned uploads and expired temporary files are
+// removed; like audit retention, it is counted in days.
+const fileRetentionInterval = time.Hour
 
 // purgeAuditLogs deletes expired audit entries now and then every auditPurgeInterval until
 // ctx ends.
