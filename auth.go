@@ -69,4 +69,8 @@ type AuthService interface {
 
 	// Authenticate returns the actor an access token belongs to, or EUnauthorized.
 	Authenticate(ctx context.Context, accessToken string) (Actor, error)
+
+	// MustResetPassword reports whether the actor must change its password before anything
+	// else: set for the users of a tenant whose password_force_reset is on.
+	MustResetPassword(ctx context.Context, actor Actor) (bool, error)
 }

@@ -296,7 +296,7 @@ func checkEmailList(s string) string {
 
 // currentTenantExtra are members of POST /api/tenant that tenantd does not keep yet. null or
 // "" is accepted (nothing to keep); a value is refused, never dropped silently.
-var currentTenantExtra = []string{"avatar_file_id", "stir_shaken_cert", "stir_shaken_key"}
+var currentTenantExtra = []string{"stir_shaken_cert", "stir_shaken_key"}
 
 // adminTenantFields are the members of POST /api/tenant, PortSIP's reduced field set: what a
 // tenant admin may change in its own tenant.
@@ -323,6 +323,8 @@ func ApplyCurrentTenantInput(t *Tenant, in Input, role Role) error {
 	for _, name := range sortedKeys(in) {
 		_, known := tenantRules[name]
 		switch {
+		case name == "avatar_file_id":
+			readAvatar(t, in[name], &p)
 		case slices.Contains(currentTenantExtra, name):
 			if s, _, reason := readString(in[name]); reason != "" || s != "" {
 				p.Add(name, "is not supported by tenantd yet; send null or omit it")
@@ -348,6 +350,29 @@ func ApplyCurrentTenantInput(t *Tenant, in Input, role Role) error {
 		return err
 	}
 	return p.Err()
+}
+
+// readAvatar reads avatar_file_id: a file id sets the logo, null or "" removes it. Only the
+// id is set here; the store checks that the file belongs to the tenant and fills in its name,
+// size and download key.
+func readAvatar(t *Tenant, raw json.RawMessage, p *Problems) {
+	s, _, reason := readString(raw)
+	if reason != "" {
+		p.Add("avatar_file_id", reason)
+		return
+	}
+	if s == "" {
+		t.Avatar = FileRef{}
+		return
+	}
+	id, err := ParseID(s)
+	if err != nil {
+		p.Add("avatar_file_id", "must be the id of a file of this tenant")
+		return
+	}
+	if id != t.Avatar.FileID {
+		t.Avatar = FileRef{FileID: id}
+	}
 }
 
 // changes reports whether applying the member to t would change t. An invalid value counts

@@ -128,13 +128,19 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request, actor tenantd.A
 	return nil
 }
 
-// authUser describes the signed-in account. Accounts have no forced-reset flag of their own
-// yet, so password_force_reset is always false.
+// authUser describes the signed-in account.
 func (s *Server) authUser(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
+	reset, err := s.Auth.MustResetPassword(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+
+	// Every session tenantd opens began with a checked password (there is no QR or
+	// single-sign-on path), so password_verified is true by construction.
 	writeJSON(w, http.StatusOK, map[string]any{
 		"role":                 actor.Role,
 		"password_verified":    true,
-		"password_force_reset": false,
+		"password_force_reset": reset,
 	})
 	return nil
 }

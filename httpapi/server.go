@@ -23,6 +23,7 @@ type Server struct {
 	Dealers tenantd.DealerService
 	Users   tenantd.UserService
 	Audit   tenantd.AuditService
+	Files   tenantd.FileService
 	Auth    tenantd.AuthService
 	Logger  *slog.Logger
 
@@ -115,6 +116,16 @@ func (s *Server) routes(handle func(pattern string, h handlerFunc)) {
 	authed("POST /api/users/{id}/destroy", s.destroyUser)
 
 	authed("GET /api/audit_logs", s.listAuditLogs)
+
+	authed("POST /api/blobs/uploads", s.startUpload)
+	authed("POST /api/blobs/uploads/{id}/append", s.appendUpload)
+	authed("GET /api/blobs/uploads/{id}/status", s.uploadStatus)
+	authed("POST /api/blobs/uploads/{id}/complete", s.completeUpload)
+	authed("POST /api/blobs/uploads/{id}/destroy", s.destroyUpload)
+	handle("GET /api/blobs/{key}", s.downloadBlob)
+	authed("GET /api/files", s.listFiles)
+	authed("GET /api/files/{id}", s.getFile)
+	authed("POST /api/files/{id}/destroy", s.destroyFile)
 }
 
 // wrap turns a handlerFunc into an http.Handler that writes its error and records the route

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -321,4 +322,30 @@ func (db *DB) HasAdmin(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("sqlstore: count admins: %w", err)
 	}
 	return n > 0, nil
+}
+
+// MustResetPassword implements tenantd.AuthService. System admins and dealers belong to no
+// tenant and are never forced.
+func (db *DB) MustResetPassword(ctx context.Context, actor tenantd.Actor) (bool, error) {
+	if actor.Role != tenantd.RoleAdmin && actor.Role != tenantd.RoleStandardUser {
+		return false, nil
+	}
+
+	var settings string
+	err := db.read.QueryRowContext(ctx, `SELECT settings FROM tenant_settings
+		WHERE tenant_id = ?`, actor.TenantID).Scan(&settings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, errBadToken // the tenant went away under the token
+	}
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: read tenant settings: %w", err)
+	}
+
+	var doc struct {
+		PasswordForceReset bool `json:"password_force_reset"`
+	}
+	if err := json.Unmarshal([]byte(settings), &doc); err != nil {
+		return false, fmt.Errorf("sqlstore: decode tenant settings: %w", err)
+	}
+	return doc.PasswordForceReset, nil
 }

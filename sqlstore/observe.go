@@ -123,18 +123,18 @@ func identChar(c byte) bool {
 type Totals struct {
 	Tenants     int64
 	Users       int64
-	Files       int64 // files table not yet part of this schema: always 0 until it is
+	Files       int64 // file records of every tenant
 	StoredBytes int64 // the sum of every tenant's disk usage
 }
 
-// Totals counts tenants, users and stored bytes in one read. Each count is a scan of an
+// Totals counts tenants, users, files and stored bytes in one read. Each count is a scan of an
 // index, so callers should cache the result rather than ask on every request.
 func (db *DB) Totals(ctx context.Context) (Totals, error) {
 	var t Totals
 	err := db.read.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM tenants),
-		(SELECT count(*) FROM users),
+		(SELECT count(*) FROM users), (SELECT count(*) FROM files),
 		(SELECT coalesce(CAST(sum(used_disk_bytes) AS BIGINT), 0) FROM tenants)`).
-		Scan(&t.Tenants, &t.Users, &t.StoredBytes)
+		Scan(&t.Tenants, &t.Users, &t.Files, &t.StoredBytes)
 	if err != nil {
 		return t, fmt.Errorf("sqlstore: totals: %w", err)
 	}

@@ -218,12 +218,15 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encode tenant: %w", err)
 	}
-	wasEnabled := t.Enabled
+	wasEnabled, avatar := t.Enabled, t.Avatar
 	if err := change(t); err != nil {
 		return nil, err
 	}
 	if t.Enabled == wasEnabled {
 		tx.leavesTokens() // only disabling a tenant ends its people's sessions
+	}
+	if err := resolveAvatar(ctx, tx, t, avatar); err != nil {
+		return nil, err
 	}
 	if err := checkUserCount(ctx, tx, id, int64(t.MaxExtensions), 0); err != nil {
 		return nil, err
@@ -283,11 +286,14 @@ func (db *DB) saveTenant(ctx context.Context, tx *dbTx, t *tenantd.Tenant) error
 	t.Version++
 	_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, domain = ?, search_text = ?,
 		enabled = ?, max_extensions = ?, max_concurrent_calls = ?, website = ?, timezone = ?,
-		currency = ?, region = ?, log_retention = ?, version = ?, updated_at = ?
+		currency = ?, region = ?, log_retention = ?, version = ?, updated_at = ?,
+		avatar_file_id = ?, avatar_file_name = ?, avatar_file_size = ?, avatar_key = ?
 		WHERE id = ?`,
 		t.Name, t.Domain, searchText(t), boolInt(t.Enabled), t.MaxExtensions,
 		t.MaxConcurrentCalls, nullable(string(t.Website)), t.Timezone, t.Currency, t.Region,
-		t.LogRetention, t.Version, db.Now().Unix(), t.ID)
+		t.LogRetention, t.Version, db.Now().Unix(),
+		sql.NullInt64{Int64: t.Avatar.FileID, Valid: t.Avatar.FileID != 0},
+		nullable(t.Avatar.Name), t.Avatar.Size, nullable(t.Avatar.Key), t.ID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update tenant: %w", err)
 	}

@@ -24,6 +24,8 @@ type options struct {
 	binary    string
 	scenarios string
 	serveBase string // internal: run as the baseline server on this address
+	uploadMB  int    // upload mode: the size of the file to upload
+	chunkMB   int    // upload mode: the size of each chunk
 }
 
 func main() {
@@ -38,6 +40,9 @@ func main() {
 	flag.StringVar(&o.binary, "binary", "", "a tenantd binary to run (default: build ./cmd/tenantd)")
 	flag.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenarios to run (default all)")
 	flag.StringVar(&o.serveBase, "serve-baseline", "", "")
+	flag.IntVar(&o.uploadMB, "upload-mb", 0, "instead of the scenarios, upload (and download) "+
+		"one file of this many MiB and report throughput and the server's peak memory")
+	flag.IntVar(&o.chunkMB, "chunk-mb", 8, "upload mode: MiB per append request")
 	flag.Parse()
 
 	if o.serveBase != "" {
@@ -47,7 +52,11 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	runMode := run
+	if o.uploadMB > 0 {
+		runMode = runUpload
+	}
+	if err := runMode(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "tenantd-bench:", err)
 		os.Exit(1)
 	}

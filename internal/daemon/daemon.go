@@ -8,8 +8,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/tenantd/tenantd/blobstore"
+	"github.com/tenantd/tenantd/files"
 	"github.com/tenantd/tenantd/httpapi"
 	"github.com/tenantd/tenantd/internal/secret"
 	"github.com/tenantd/tenantd/sqlstore"
@@ -45,9 +48,11 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	fileSvc := &files.Service{DB: db, Logger: logger,
+		Blobs: blobstore.NewFS(filepath.Join(cfg.DataDir, "blobs"))}
 	api := &httpapi.Server{Tenants: db, Current: db, Dealers: db, Users: db, Audit: db, Auth: db,
-		Idempotency: db, Logger: logger, Ready: db.Ping, Unavailable: sqlstore.IsUnavailable,
-		Metrics: metrics}
+		Idempotency: db, Files: fileSvc, Logger: logger, Ready: db.Ping,
+		Unavailable: sqlstore.IsUnavailable, Metrics: metrics}
 	// The console answers GET / and its assets; everything else reaches the API unchanged.
 	srv := newHTTPServer(web.Handler(api.Handler()), cfg, logger)
 	srv.ConnState = metrics.ConnState
@@ -55,7 +60,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger, started chan<- st
 	// Background jobs stop before the database closes (defers run last in, first out).
 	bg := newJobs(logger)
 	defer bg.stop()
-	startJobs(bg, db)
+	startJobs(bg, db, fileSvc)
 
 	logger.Info("tenantd listening", "addr", ln.Addr().String(),
 		"url", "http://"+ln.Addr().String()+"/api", "data_dir", cfg.DataDir, "database", database,

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tenantd/tenantd/files"
 	"github.com/tenantd/tenantd/sqlstore"
 )
 
@@ -56,7 +57,7 @@ func (j *jobs) stop() {
 
 // startJobs starts tenantd's periodic maintenance. Each job runs under the database's job
 // lock, so that of several processes sharing one database only one does it at a time.
-func startJobs(bg *jobs, db *sqlstore.DB) {
+func startJobs(bg *jobs, db *sqlstore.DB, fileSvc *files.Service) {
 	locked := func(name string, fn func(context.Context) (int64, error)) {
 		bg.every(name, time.Hour, func(ctx context.Context) error {
 			_, err := db.WithJobLock(ctx, name, func(ctx context.Context) error {
@@ -73,5 +74,9 @@ func startJobs(bg *jobs, db *sqlstore.DB) {
 	locked("purge_idempotency_keys", db.PurgeIdempotencyKeys)
 	locked("purge_audit_logs", func(ctx context.Context) (int64, error) {
 		return db.PurgeAuditLogs(ctx, db.Now())
+	})
+	locked("file_retention", func(ctx context.Context) (int64, error) {
+		p, err := fileSvc.Purge(ctx, db.Now())
+		return int64(p.Uploads + p.Files + p.Blobs + p.Staged), err
 	})
 }
