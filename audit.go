@@ -85,13 +85,27 @@ var secretMembers = []string{
 	"refresh_token", "stir_shaken_key",
 }
 
+// AuditStater is implemented by records that know their own secrets: AuditState returns a
+// value that encodes to the record with those secrets replaced by Masked.
+type AuditStater interface {
+	AuditState() any
+}
+
 // Masked replaces a secret value in the audit trail.
 const Masked = "******"
 
 // MaskedState encodes v as JSON with the value of every secret member, at any depth,
 // replaced by Masked. Blank and null secrets stay as they are, so that the trail still shows
 // whether one was set.
+//
+// A value that implements AuditStater is encoded from its AuditState in one pass, which is
+// much cheaper than the generic walk over a decoded document.
 func MaskedState(v any) (string, error) {
+	if s, ok := v.(AuditStater); ok {
+		b, err := json.Marshal(s.AuditState())
+		return string(b), err
+	}
+
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "", err

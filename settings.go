@@ -199,3 +199,14 @@ func setText(dst *NullString, raw json.RawMessage, field string, p *Problems,
 	}
 	*dst = NullString(s)
 }
+
+// masked returns the setting with its password and token replaced by Masked when set.
+func (e EventPush) masked() EventPush {
+	if e.Password != "" {
+		e.Password = Masked
+	}
+	if e.Token != "" {
+		e.Token = Masked
+	}
+	return e
+}

@@ -266,6 +266,14 @@ func appendNullString(dst []byte, s string) []byte {
 	return append(dst, b...)
 }
 
+// AuditState implements AuditStater: a copy of the tenant with the event push passwords and
+// tokens masked. The copy shares slices with t; neither is changed through it.
+func (t *Tenant) AuditState() any {
+	c := *t
+	c.CDREvent, c.ExtensionEvent = c.CDREvent.masked(), c.ExtensionEvent.masked()
+	return &c
+}
+
 // MarshalSettings encodes only the settings of t (no id, times or usage), the form the
 // store keeps.
 func (t *Tenant) MarshalSettings() ([]byte, error) {

@@ -36,6 +36,9 @@ type auditRecord struct {
 	old, new   any
 }
 
+// maskedJSON is a state that maskedState already encoded, recorded as it is.
+type maskedJSON string
+
 // record writes an audit entry inside the transaction of the change it describes, so that the
 // trail holds exactly the changes that happened.
 func (db *DB) record(ctx context.Context, tx *dbTx, actor tenantd.Actor, r auditRecord) error {
@@ -64,6 +67,9 @@ func (db *DB) record(ctx context.Context, tx *dbTx, actor tenantd.Actor, r audit
 func maskedState(v any) (string, error) {
 	if v == nil {
 		return "", nil
+	}
+	if m, ok := v.(maskedJSON); ok {
+		return string(m), nil
 	}
 	s, err := tenantd.MaskedState(v)
 	if err != nil {

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -214,9 +213,9 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 		return nil, err
 	}
 	// Encode the old state before change runs: change may reuse the tenant's slices.
-	old, err := json.Marshal(t)
+	old, err := maskedState(t)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: encode tenant: %w", err)
+		return nil, err
 	}
 	wasEnabled, avatar := t.Enabled, t.Avatar
 	if err := change(t); err != nil {
@@ -239,7 +238,7 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	}
 
 	err = db.record(ctx, tx, actor, auditRecord{tenantID: id, action: tenantd.ActionUpdate,
-		objectType: tenantd.ObjectTenant, objectName: t.Name, old: json.RawMessage(old), new: t})
+		objectType: tenantd.ObjectTenant, objectName: t.Name, old: maskedJSON(old), new: t})
 	return t, err
 }
 
