@@ -102,7 +102,8 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) error {
 // and counts the outcome. A locked-out request is 429 with Retry-After, and its password is
 // not even checked.
 func (s *Server) signInLimited(r *http.Request, c tenantd.Credentials) (*tenantd.Token, error) {
-	if wait := s.Limiter.Wait(c.Domain, c.Username, c.Source); wait > 0 {
+	wait, done := s.Limiter.Attempt(c.Domain, c.Username, c.Source)
+	if wait > 0 {
 		return nil, &retryAfter{
 			err: tenantd.Errorf(tenantd.ETooManyRequests,
 				"too many failed sign-ins; try again later"),
@@ -111,12 +112,9 @@ func (s *Server) signInLimited(r *http.Request, c tenantd.Credentials) (*tenantd
 	}
 
 	tok, err := s.Auth.SignIn(r.Context(), c)
-	switch tenantd.ErrorCode(err) {
-	case "":
-		s.Limiter.Succeeded(c.Domain, c.Username)
-	case tenantd.EUnauthorized:
-		s.Limiter.Failed(c.Domain, c.Username, c.Source)
-	}
+	// Only a success takes the attempt back. Any other outcome, a server error included,
+	// keeps it counted: an attacker must not get free guesses by making sign-in fail.
+	done(err == nil)
 	return tok, err
 }
 

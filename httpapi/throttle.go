@@ -23,10 +23,15 @@ type SignInLimiter struct {
 	now  func() time.Time
 
 	// FreeAccount and FreeAddress are how many failures in a row cost nothing, per account
-	// and per address; an address gets more since several people may share it.
+	// and per address. An address gets many more, and a short cap on its lock-out
+	// (MaxAddressLock), because many people may share one address (a NAT, a proxy): there, a
+	// stranger's failures must not lock everyone out for long. Each account keeps its own
+	// strict budget whatever address the guesses come from.
 	FreeAccount, FreeAddress int
-	// Base is the first lock-out; MaxLock caps its growth.
-	Base, MaxLock time.Duration
+
+	// Base is the first lock-out; MaxLock caps its growth for accounts, MaxAddressLock for
+	// addresses.
+	Base, MaxLock, MaxAddressLock time.Duration
 }
 
 type failures struct {
@@ -38,12 +43,13 @@ type failures struct {
 // NewSignInLimiter returns a limiter with tenantd's defaults.
 func NewSignInLimiter(now func() time.Time) *SignInLimiter {
 	return &SignInLimiter{
-		keys:        map[string]*failures{},
-		now:         now,
-		FreeAccount: 5,
-		FreeAddress: 20,
-		Base:        time.Second,
-		MaxLock:     15 * time.Minute,
+		keys:           map[string]*failures{},
+		now:            now,
+		FreeAccount:    5,
+		FreeAddress:    100,
+		Base:           time.Second,
+		MaxLock:        15 * time.Minute,
+		MaxAddressLock: time.Minute,
 	}
 }
 
@@ -63,42 +69,54 @@ func addressKey(addr string) string {
 	return "ip\x00" + addr
 }
 
-// Wait returns how long the account or address must wait before it may try again; 0 means
-// it may try now.
-func (l *SignInLimiter) Wait(domain, username, addr string) time.Duration {
+// Attempt asks whether the account may try to sign in from addr now. When it may not, wait
+// says for how long. When it may, the attempt is counted as a failure at once, before the
+// password is checked, so that concurrent guesses cannot all slip through before the first
+// failure is recorded; the caller then calls done with the outcome, and a success takes the
+// count back.
+func (l *SignInLimiter) Attempt(domain, username, addr string) (wait time.Duration,
+	done func(succeeded bool)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 
 	now := l.now()
-	var wait time.Duration
-	for _, key := range []string{accountKey(domain, username), addressKey(addr)} {
+	account, address := accountKey(domain, username), addressKey(addr)
+	for _, key := range []string{account, address} {
 		if f := l.keys[key]; f != nil && f.until.After(now) {
 			wait = max(wait, f.until.Sub(now))
 		}
 	}
-	return wait
-}
+	if wait > 0 {
+		return wait, nil
+	}
 
-// Failed records a failed sign-in for the account and the address.
-func (l *SignInLimiter) Failed(domain, username, addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-
-	now := l.now()
 	l.prune(now)
-	l.fail(accountKey(domain, username), l.FreeAccount, now)
-	l.fail(addressKey(addr), l.FreeAddress, now)
+	l.fail(account, l.FreeAccount, l.MaxLock, now)
+	l.fail(address, l.FreeAddress, l.MaxAddressLock, now)
+	return 0, func(succeeded bool) {
+		if succeeded {
+			l.succeeded(account, address)
+		}
+	}
 }
 
-// Succeeded clears the account's failures. The address keeps its count, so that one valid
-// account cannot be used to reset the guessing budget of an address.
-func (l *SignInLimiter) Succeeded(domain, username string) {
+// succeeded clears the account's failures and takes back the one counted for the address.
+// The address keeps its other failures, so that one valid account cannot be used to reset
+// the guessing budget of an address.
+func (l *SignInLimiter) succeeded(account, address string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.keys, accountKey(domain, username))
+
+	delete(l.keys, account)
+	if f := l.keys[address]; f != nil {
+		f.count = max(0, f.count-1)
+		if f.count <= l.FreeAddress {
+			f.until = time.Time{}
+		}
+	}
 }
 
-func (l *SignInLimiter) fail(key string, free int, now time.Time) {
+func (l *SignInLimiter) fail(key string, free int, maxLock time.Duration, now time.Time) {
 	f := l.keys[key]
 	if f == nil || now.Sub(f.last) > 2*l.MaxLock {
 		// New, or quiet for long enough that earlier failures no longer count.
@@ -114,7 +132,7 @@ func (l *SignInLimiter) fail(key string, free int, now time.Time) {
 	// The lock doubles with each failure beyond the free ones: Base, 2*Base, 4*Base, ...
 	exp := min(f.count-free-1, 30)
 	lock := time.Duration(float64(l.Base) * math.Pow(2, float64(exp)))
-	f.until = now.Add(min(lock, l.MaxLock))
+	f.until = now.Add(min(lock, maxLock))
 }
 
 // prune drops entries idle for longer than the longest lock once the map is full, so that a
