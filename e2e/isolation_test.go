@@ -78,8 +78,8 @@ func TestTenantAdminIsolation(t *testing.T) {
 	}
 }
 
-// TestDisabledTenant checks that disabling a tenant stops its people at once and that
-// enabling it lets them back in.
+// TestDisabledTenant checks that disabling a tenant ends its people's sessions at once (they
+// stay ended when it is enabled again) and that enabling it lets them sign in again.
 func TestDisabledTenant(t *testing.T) {
 	w := newWorld(t)
 	adminA := w.tokens["admin of the tenant"]
@@ -94,6 +94,7 @@ func TestDisabledTenant(t *testing.T) {
 
 	w.do(t, "POST", "/api/tenants/"+w.tenantA, w.Admin, map[string]any{"enabled": true}).
 		want(t, http.StatusOK)
+	w.do(t, "GET", "/api/tenant", adminA, nil).want(t, http.StatusUnauthorized)
 	token := w.signIn(t, "admin-a", userPassword, "a.example")
 	w.do(t, "GET", "/api/tenant", token, nil).want(t, http.StatusOK)
 }
@@ -112,6 +113,7 @@ func TestDisabledDealer(t *testing.T) {
 
 	w.do(t, "POST", "/api/dealers/"+w.dealerA, w.Admin, map[string]any{"enabled": true}).
 		want(t, http.StatusOK)
+	w.do(t, "GET", "/api/tenants", dA, nil).want(t, http.StatusUnauthorized)
 	token := w.signIn(t, "dealer-a", dealerPassword, "")
 	if n := w.do(t, "GET", "/api/tenants", token, nil).want(t, 200).count(t); n != 1 {
 		t.Fatalf("the dealer lists %d tenants, want 1", n)

@@ -349,3 +349,15 @@ func (db *DB) MustResetPassword(ctx context.Context, actor tenantd.Actor) (bool,
 	}
 	return doc.PasswordForceReset, nil
 }
+
+// revokeUserSessions ends every live session of the accounts that userCond selects (a
+// condition on users' id column, with its arguments): disabling an account or a tenant, or
+// changing a password, must end the sessions it had, not just pause them until re-enabled.
+func revokeUserSessions(ctx context.Context, tx *dbTx, userCond string, args ...any) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked = 1 WHERE revoked = 0
+		AND user_id IN (SELECT id FROM users WHERE `+userCond+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: revoke sessions: %w", err)
+	}
+	return nil
+}

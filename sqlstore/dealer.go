@@ -178,8 +178,14 @@ func (db *DB) UpdateDealer(ctx context.Context, actor tenantd.Actor, id int64,
 	return d, nil
 }
 
-// saveDealer writes every column of d, and its password when d carries a new one.
+// saveDealer writes every column of d, and its password when d carries a new one. A new
+// password or a disabled dealer ends the dealer's sessions.
 func (db *DB) saveDealer(ctx context.Context, tx *dbTx, d *tenantd.Dealer) error {
+	if d.Password != "" || !d.Enabled {
+		if err := revokeUserSessions(ctx, tx, "id = ?", d.ID); err != nil {
+			return err
+		}
+	}
 	if d.Password != "" {
 		hash, err := db.hashPassword(ctx, d.Password)
 		if err != nil {

@@ -224,6 +224,11 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	if t.Enabled == wasEnabled {
 		tx.leavesTokens() // only disabling a tenant ends its people's sessions
 	}
+	if wasEnabled && !t.Enabled {
+		if err := revokeUserSessions(ctx, tx, "tenant_id = ?", id); err != nil {
+			return nil, err
+		}
+	}
 	if err := resolveAvatar(ctx, tx, t, avatar); err != nil {
 		return nil, err
 	}

@@ -195,8 +195,14 @@ func (db *DB) UpdateUser(ctx context.Context, actor tenantd.Actor, id int64,
 	return u, nil
 }
 
-// saveUser writes every column of u, and its password when u carries a new one.
+// saveUser writes every column of u, and its password when u carries a new one. A new
+// password or a disabled user ends the user's sessions.
 func (db *DB) saveUser(ctx context.Context, tx *dbTx, u *tenantd.User) error {
+	if u.Password != "" || !u.Enabled {
+		if err := revokeUserSessions(ctx, tx, "id = ?", u.ID); err != nil {
+			return err
+		}
+	}
 	if u.Password != "" {
 		hash, err := db.hashPassword(ctx, u.Password)
 		if err != nil {
