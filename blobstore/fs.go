@@ -122,7 +122,15 @@ func (s *FS) Commit(ctx context.Context, upload string, size int64, digest strin
 		if _, serr := os.Stat(dst); serr == nil {
 			return nil
 		}
-		return fmt.Errorf("blobstore: upload %s has no staged content: %w", upload, ErrNotFound)
+		if size != 0 {
+			return fmt.Errorf("blobstore: upload %s has no staged content: %w", upload,
+				ErrNotFound)
+		}
+		// An empty file that no chunk ever staged: stage it now.
+		if err := os.MkdirAll(filepath.Dir(src), 0o700); err != nil {
+			return fmt.Errorf("blobstore: %w", err)
+		}
+		f, err = os.OpenFile(src, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	}
 	if err != nil {
 		return fmt.Errorf("blobstore: %w", err)

@@ -89,7 +89,7 @@ func (s *server) uploadFile(t testing.TB, token, name string, temporary bool, da
 	id, upTok := s.startUpload(t, token, name, temporary)
 	for off := 0; off < len(data); off += chunk {
 		end := min(off+chunk, len(data))
-		s.appendChunk(t, token, id, upTok, data[off:end]).want(t, http.StatusAccepted)
+		s.appendChunk(t, token, id, upTok, data[off:end]).want(t, http.StatusNonAuthoritativeInfo)
 	}
 	res := s.completeUpload(t, token, id, upTok, digestOf(data), nil)
 	return res.want(t, http.StatusCreated).id(t)

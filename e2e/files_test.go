@@ -21,14 +21,14 @@ func TestUploadInTwoChunks(t *testing.T) {
 	first, second := data[:60_000], data[60_000:]
 
 	id, upTok := s.startUpload(t, ft.Token, "greeting.wav", false)
-	res := s.appendChunk(t, ft.Token, id, upTok, first).want(t, http.StatusAccepted)
+	res := s.appendChunk(t, ft.Token, id, upTok, first).want(t, http.StatusNonAuthoritativeInfo)
 	if got := res.Header.Get("Range"); got != "0-59999" {
 		t.Fatalf("append answered Range %q, want 0-59999", got)
 	}
 	if got := s.uploadStatus(t, ft.Token, id); got != "0-59999" {
 		t.Fatalf("status answered Range %q, want 0-59999", got)
 	}
-	s.appendChunk(t, ft.Token, id, upTok, second).want(t, http.StatusAccepted)
+	s.appendChunk(t, ft.Token, id, upTok, second).want(t, http.StatusNonAuthoritativeInfo)
 	if got := s.uploadStatus(t, ft.Token, id); got != "0-99999" {
 		t.Fatalf("status answered Range %q, want 0-99999", got)
 	}
@@ -104,7 +104,7 @@ func TestUploadResumesAfterDrop(t *testing.T) {
 	data := randomBytes(200_000)
 
 	id, upTok := s.startUpload(t, ft.Token, "recording.bin", false)
-	s.appendChunk(t, ft.Token, id, upTok, data[:50_000]).want(t, http.StatusAccepted)
+	s.appendChunk(t, ft.Token, id, upTok, data[:50_000]).want(t, http.StatusNonAuthoritativeInfo)
 
 	// Send the next chunk, announced as 150000 bytes, but drop the connection after 30000.
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
@@ -136,7 +136,7 @@ func TestUploadResumesAfterDrop(t *testing.T) {
 	var resume int
 	fmt.Sscanf(got, "0-%d", &resume)
 	resume++
-	s.appendChunk(t, ft.Token, id, upTok, data[resume:150_000]).want(t, http.StatusAccepted)
+	s.appendChunk(t, ft.Token, id, upTok, data[resume:150_000]).want(t, http.StatusNonAuthoritativeInfo)
 	fileID := s.completeUpload(t, ft.Token, id, upTok, digestOf(data), data[150_000:]).
 		want(t, http.StatusCreated).id(t)
 
@@ -152,7 +152,7 @@ func TestUploadDigestMismatch(t *testing.T) {
 	data := randomBytes(10_000)
 
 	id, upTok := s.startUpload(t, ft.Token, "x.bin", false)
-	s.appendChunk(t, ft.Token, id, upTok, data).want(t, http.StatusAccepted)
+	s.appendChunk(t, ft.Token, id, upTok, data).want(t, http.StatusNonAuthoritativeInfo)
 
 	// A malformed digest is refused and keeps the upload; so are missing or wrong tokens.
 	s.completeUpload(t, ft.Token, id, upTok, "abc", nil).wantInvalid(t, "digest")
@@ -337,7 +337,7 @@ func TestQuotaRefusesUpload(t *testing.T) {
 	s.appendChunk(t, ft.Token, id, upTok, []byte("x")).
 		wantError(t, http.StatusConflict, "QUOTA_EXCEEDED")
 	s.do(t, "POST", "/api/files/"+kept+"/destroy", ft.Token, nil).want(t, 204)
-	s.appendChunk(t, ft.Token, id, upTok, []byte("x")).want(t, http.StatusAccepted)
+	s.appendChunk(t, ft.Token, id, upTok, []byte("x")).want(t, http.StatusNonAuthoritativeInfo)
 }
 
 func TestParallelUploadsCannotPassQuota(t *testing.T) {
@@ -390,5 +390,22 @@ func TestParallelUploadsCannotPassQuota(t *testing.T) {
 			s.do(t, "POST", "/api/files/"+it["id"].(string)+"/destroy", ft.Token, nil).
 				want(t, http.StatusNoContent)
 		}
+	}
+}
+
+// TestEmptyUpload completes an upload that never received a chunk: an empty file is a file.
+func TestEmptyUpload(t *testing.T) {
+	s := startServer(t)
+	ft := s.newFileTenant(t, nil)
+
+	id, upTok := s.startUpload(t, ft.Token, "empty.txt", false)
+	res := s.completeUpload(t, ft.Token, id, upTok, digestOf(nil), nil).want(t, http.StatusCreated)
+	file := s.file(t, ft.Token, res.id(t))
+	if file["size"] != float64(0) {
+		t.Fatalf("empty upload stored with size %v", file["size"])
+	}
+	got := s.fetch(t, file["url"].(string), nil).want(t, http.StatusOK)
+	if len(got.Body) != 0 {
+		t.Fatalf("empty file downloads %d bytes", len(got.Body))
 	}
 }

@@ -11,7 +11,13 @@ type SyntaxError struct {
 }
 
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("filter: at %d: %s", e.Pos, e.Msg)
+	return "filter: " + e.Reason()
+}
+
+// Reason is the error without the package prefix, for showing under the name of the query
+// option it belongs to.
+func (e *SyntaxError) Reason() string {
+	return fmt.Sprintf("at %d: %s", e.Pos, e.Msg)
 }
 
 func syntaxErr(pos int, msg string) *SyntaxError {
@@ -29,7 +35,13 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("filter: at %d: field %q: %s", e.Pos, e.Field, e.Msg)
+	return "filter: " + e.Reason()
+}
+
+// Reason is the error without the package prefix, for showing under the name of the query
+// option it belongs to.
+func (e *FieldError) Reason() string {
+	return fmt.Sprintf("at %d: field %q: %s", e.Pos, e.Field, e.Msg)
 }
 
 func fieldErr(pos int, field, msg string) *FieldError {

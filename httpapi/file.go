@@ -80,7 +80,8 @@ func (s *Server) appendUpload(w http.ResponseWriter, r *http.Request, actor tena
 	if err != nil {
 		return err
 	}
-	writeUpload(w, http.StatusAccepted, u)
+	// PortSIP answers an append with 203, not 202; clients written for it check for that.
+	writeUpload(w, http.StatusNonAuthoritativeInfo, u)
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -97,10 +99,16 @@ func nullsPlace(desc bool) string {
 	return " NULLS FIRST"
 }
 
+// optionError reports a client's bad filter or orderby, naming the option. Any other error
+// from the filter package is a bug of ours and stays internal.
 func optionError(option string, err error) error {
+	var reasoned interface{ Reason() string }
+	if !errors.As(err, &reasoned) {
+		return fmt.Errorf("sqlstore: compile %s: %w", option, err)
+	}
 	return &tenantd.Error{
 		Code:    tenantd.EInvalid,
 		Message: "invalid list option",
-		Fields:  []tenantd.FieldError{{Field: option, Reason: err.Error()}},
+		Fields:  []tenantd.FieldError{{Field: option, Reason: reasoned.Reason()}},
 	}
 }
