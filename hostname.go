@@ -27,6 +27,9 @@ var (
 	errDomainHyphen   = errors.New("must not have labels that start or end with a hyphen")
 	errDomainIP       = errors.New("must be a host name or an IP address, without a port")
 	errDomainNumeric  = errors.New("must be a valid IPv4 address when its last label is a number")
+	errDomainPuny     = errors.New("must not have xn-- labels that are not valid punycode")
+	errDomainNFC      = errors.New("must be in composed form: write accented letters as one " +
+		"character, not a letter followed by a combining accent")
 )
 
 // CanonicalDomain returns the canonical form of a tenant SIP domain, or an error whose message
@@ -88,11 +91,13 @@ func canonicalIPv6(s string) (string, error) {
 
 // canonicalHostName returns the canonical form of a host name, as CanonicalDomain describes.
 //
-// The conversion is a deliberate subset of IDNA2008 and UTS #46: it lower-cases with Unicode's
-// simple case mapping and maps the ideographic full stops to '.', but does not normalise (NFC)
-// or map compatibility characters such as full-width letters, and does not check that
-// existing "xn--" labels decode. A name typed in a decomposed form therefore gets a different
-// A-label than its composed twin; clients that type names as people do send composed text.
+// The conversion is a deliberate subset of IDNA2008 and UTS #46, written with the standard
+// library alone: it lower-cases with Unicode's simple case mapping, maps the ideographic full
+// stops to '.' and the full-width forms of ASCII to ASCII, and checks that "xn--" labels are
+// punycode that decodes to what it would encode. It does not normalise: instead of mapping a
+// decomposed name to its composed twin (NFC), it refuses the combining accents of the Latin,
+// Greek and Cyrillic scripts (U+0300..U+036F), the ones those decompositions use, so that one
+// name cannot be registered twice in two spellings.
 func canonicalHostName(s string) (string, error) {
 	name := strings.Map(foldDomainRune, s)
 	name = strings.TrimSuffix(name, ".")
@@ -127,6 +132,9 @@ func foldDomainRune(r rune) rune {
 	case '\u3002', '\uff0e', '\uff61':
 		return '.'
 	}
+	if '\uff01' <= r && r <= '\uff5e' { // full-width ASCII, as some input methods type it
+		r -= 0xfee0
+	}
 	return unicode.ToLower(r)
 }
 
@@ -143,6 +151,9 @@ func canonicalLabel(label string) (string, error) {
 	ascii, err := checkLabelRunes(label)
 	if err != nil {
 		return "", err
+	}
+	if ascii && strings.HasPrefix(label, "xn--") && !validALabel(label) {
+		return "", errDomainPuny
 	}
 
 	// An A-label has at least as many characters as its U-label has runes, plus "xn--", so a
@@ -172,6 +183,10 @@ func checkLabelRunes(label string) (ascii bool, err error) {
 			// Upper case cannot occur: the label was lower-cased.
 		case r < utf8.RuneSelf:
 			return false, errDomainChar
+		case i == 0 && unicode.IsMark(r):
+			return false, errDomainChar
+		case '\u0300' <= r && r <= '\u036f':
+			return false, errDomainNFC
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || i > 0 && unicode.IsMark(r):
 			ascii = false
 		default:
@@ -296,4 +311,79 @@ func punyDigit(d int) byte {
 		return byte('a' + d)
 	}
 	return byte('0' + d - 26)
+}
+
+// validALabel reports whether an "xn--" label is punycode for a label this package would
+// accept and would itself encode to exactly this text: anything else (bad digits, overflow,
+// an all-ASCII payload, characters a host name may not hold) is refused.
+func validALabel(label string) bool {
+	runes, ok := punycodeDecode(strings.TrimPrefix(label, "xn--"))
+	if !ok || len(runes) == 0 {
+		return false
+	}
+	u := string(runes)
+	if strings.ToLower(u) != u {
+		return false
+	}
+	ascii, err := checkLabelRunes(u)
+	return err == nil && !ascii && "xn--"+punycodeEncode(u) == label
+}
+
+// punycodeDecode decodes the RFC 3492 encoding s (without "xn--"), reporting false for
+// input that is not valid punycode.
+func punycodeDecode(s string) ([]rune, bool) {
+	var out []rune
+	if i := strings.LastIndexByte(s, '-'); i >= 0 {
+		for _, c := range []byte(s[:i]) {
+			if c >= utf8.RuneSelf {
+				return nil, false
+			}
+			out = append(out, rune(c))
+		}
+		s = s[i+1:]
+	}
+
+	n, bias, i := punyInitialN, punyInitialBias, 0
+	for pos := 0; pos < len(s); {
+		oldI, w := i, 1
+		for k := punyBase; ; k += punyBase {
+			if pos == len(s) {
+				return nil, false
+			}
+			d, ok := punyValue(s[pos])
+			pos++
+			if !ok || d > (1<<30-i)/w {
+				return nil, false
+			}
+			i += d * w
+			t := min(max(k-bias, punyTMin), punyTMax)
+			if d < t {
+				break
+			}
+			w *= punyBase - t
+			if w > 1<<30 {
+				return nil, false
+			}
+		}
+		bias = punyAdapt(i-oldI, len(out)+1, oldI == 0)
+		n += i / (len(out) + 1)
+		i %= len(out) + 1
+		if n > unicode.MaxRune || len(out) >= maxDomainLabel {
+			return nil, false
+		}
+		out = append(out[:i], append([]rune{rune(n)}, out[i:]...)...)
+		i++
+	}
+	return out, true
+}
+
+// punyValue is the inverse of punyDigit.
+func punyValue(c byte) (int, bool) {
+	switch {
+	case 'a' <= c && c <= 'z':
+		return int(c - 'a'), true
+	case '0' <= c && c <= '9':
+		return int(c-'0') + 26, true
+	}
+	return 0, false
 }

@@ -167,3 +167,31 @@ func FuzzCanonicalDomain(f *testing.F) {
 		}
 	})
 }
+
+// TestDomainSpellingsOfOneName covers names that are one name to a person but different text:
+// each must end in the same canonical form, or be refused.
+func TestDomainSpellingsOfOneName(t *testing.T) {
+	for _, c := range []struct{ in, want, err string }{
+		{"ｅｘａｍｐｌｅ.com", "example.com", ""},
+		{"ＥＸＡＭＰＬＥ．ＣＯＭ", "example.com", ""},
+		{"bücher.example", "xn--bcher-kva.example", ""},
+		{"xn--bcher-kva.example", "xn--bcher-kva.example", ""},
+		{"XN--BCHER-KVA.example", "xn--bcher-kva.example", ""},
+		{"bu\u0308cher.example", "", errDomainNFC.Error()},
+		{"xn--zz.example", "", errDomainPuny.Error()},
+		{"xn--abc.example", "", errDomainPuny.Error()},
+		{"xn--.example", "", errDomainHyphen.Error()},
+		{"xn--99999999999.example", "", errDomainPuny.Error()},
+	} {
+		got, err := CanonicalDomain(c.in)
+		if c.err != "" {
+			if err == nil || err.Error() != c.err {
+				t.Errorf("CanonicalDomain(%q) = %q, %v; want error %q", c.in, got, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("CanonicalDomain(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}
