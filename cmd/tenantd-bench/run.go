@@ -53,6 +53,12 @@ func run(ctx context.Context, o options) error {
 	}
 	if o.dbURL != "" {
 		rep.Database = "postgres"
+		schema, err := newBenchSchema(ctx, o.dbURL)
+		if err != nil {
+			return err
+		}
+		defer schema.drop()
+		o.dbURL = schema.url
 	}
 
 	dataDir := filepath.Join(dir, "data")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -33,13 +32,13 @@ type seeded struct {
 
 // seed creates a fresh database holding n tenants through the store's bulk path.
 func seed(ctx context.Context, dataDir, dbURL string, n int) (*seeded, error) {
-	if dbURL != "" {
-		return nil, errors.New("PostgreSQL seeding is not available in this build")
-	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, err
 	}
 	db := sqlstore.New(filepath.Join(dataDir, "tenantd.db"))
+	if dbURL != "" {
+		db = sqlstore.NewPostgres(dbURL, sqlstore.PoolConfig{MaxOpenConns: 4})
+	}
 	if err := db.Open(ctx); err != nil {
 		return nil, err
 	}
