@@ -30,6 +30,9 @@ type Actor struct {
 
 	// Source is the client's network address, for throttling and the audit trail.
 	Source string
+
+	// ExpiresAt is when the access token the actor signed in with expires.
+	ExpiresAt time.Time
 }
 
 // Token is the pair of bearer tokens handed out at sign-in and on refresh.

@@ -86,6 +86,8 @@ func (s *Server) routes(handle func(pattern string, h handlerFunc)) {
 	handle("POST /api/auth/sign_in", s.signIn)
 	handle("POST /api/auth/refresh_token", s.refreshToken)
 	handle("POST /api/login/oauth/token", s.oauthToken)
+	handle("POST /api/login", s.login)
+	handle("GET /api/login", s.loginStatus)
 	authed("POST /api/auth/sign_out", s.signOut)
 	authed("GET /api/auth/user", s.authUser)
 

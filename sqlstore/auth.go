@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tenantd/tenantd"
 	"github.com/tenantd/tenantd/internal/secret"
@@ -276,6 +277,7 @@ func (db *DB) Authenticate(ctx context.Context, accessToken string) (tenantd.Act
 	if home.Valid {
 		a.TenantID = home.Int64
 	}
+	a.ExpiresAt = time.Unix(expires, 0).UTC()
 	if db.auth != nil {
 		db.auth.put(hash, a, expires, epoch)
 	}
