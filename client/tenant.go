@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -120,6 +121,13 @@ func (s Tenants) Update(ctx context.Context, id string, fields Fields) (*tenantd
 // Delete removes a tenant and everything it owns.
 func (s Tenants) Delete(ctx context.Context, id string) error {
 	return s.c.postEmpty(ctx, "/api/tenants/"+escape(id)+"/destroy")
+}
+
+// Switch makes the tenant the current one of this client's session, so that Users and Files
+// work inside it: what a system admin or a dealer does before managing a tenant's users.
+func (s Tenants) Switch(ctx context.Context, id string) error {
+	return s.c.call(ctx, request{method: http.MethodPost, path: "/api/tenants/switch",
+		query: url.Values{"id": {id}}}, nil)
 }
 
 // readOnly holds the members of a tenant that the server computes.

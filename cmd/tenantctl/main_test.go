@@ -318,3 +318,30 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestSwitchThenUsers shows the system admin working inside a tenant: switch to it, then
+// create and list its users.
+func TestSwitchThenUsers(t *testing.T) {
+	url := startServer(t)
+	login(t, url)
+
+	id := strings.TrimSpace(mustCLI(t, "tenants", "create", "--name", "Acme", "--domain",
+		"switch.example.com", "--timezone", "UTC", "--currency", "CHF", "--region", "CHE"))
+	if code, _, stderr := cli(t, "users", "list"); code == 0 {
+		t.Fatalf("users list worked before any switch: %s", stderr)
+	}
+
+	if out := mustCLI(t, "tenants", "switch", id); !strings.Contains(out, id) {
+		t.Fatalf("switch said %q", out)
+	}
+	mustCLI(t, "users", "create", "--body", `{"name":"clerk","password":"clerk-pass-1",`+
+		`"extension_number":"101","role":"Admin","display_name":"Clerk",`+
+		`"email":"clerk@example.com","extension_password":"sip-secret-101",`+
+		`"voicemail_pin":"135792"}`)
+	if out := mustCLI(t, "users", "list", "-o", "json"); !strings.Contains(out, `"clerk"`) {
+		t.Fatalf("users list after switch: %s", out)
+	}
+	if code, _, _ := cli(t, "tenants", "switch", "999"); code != 3 {
+		t.Fatalf("switching to a missing tenant exited %d, want 3 (not found)", code)
+	}
+}

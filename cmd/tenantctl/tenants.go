@@ -18,10 +18,10 @@ func runTenants(ctx context.Context, a *app, args []string) error {
 	a.fieldFlag = fieldFlagName
 	verbs := map[string]func(context.Context, *app, []string) error{
 		"list": tenantsList, "get": tenantsGet, "create": tenantsCreate,
-		"update": tenantsUpdate, "delete": tenantsDelete,
+		"update": tenantsUpdate, "delete": tenantsDelete, "switch": tenantsSwitch,
 	}
 	return subcommand(ctx, a, "tenants", args, verbs,
-		[]string{"list", "get", "create", "update", "delete"})
+		[]string{"list", "get", "create", "update", "delete", "switch"})
 }
 
 // listFlags adds the list options to fs.
@@ -164,6 +164,26 @@ func tenantsUpdate(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	return a.print(*format, t, recordTable)
+}
+
+func tenantsSwitch(ctx context.Context, a *app, args []string) error {
+	fs := a.newFlagSet("tenants switch", "tenants switch ID",
+		"Makes the tenant the current one of this login, for the users and files commands. "+
+			"For the system admin and dealers; a tenant's own admins are always in their tenant.")
+	id, err := parseID(fs, args, nil)
+	if err != nil {
+		return err
+	}
+
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	if err := c.Tenants().Switch(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Working in tenant %s.\n", id)
+	return nil
 }
 
 func tenantsDelete(ctx context.Context, a *app, args []string) error {
