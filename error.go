@@ -9,18 +9,19 @@ import (
 // Error codes. Each maps to exactly one HTTP status in the HTTP layer's table; the strings are
 // the ones PortSIP clients see in the error envelope.
 const (
-	EInvalid            = "VALIDATE_FAILED"
-	EUnauthorized       = "UNAUTHORIZED"
-	EForbidden          = "FORBIDDEN"
-	ENotFound           = "NOT_FOUND"
-	EMethodNotAllowed   = "METHOD_NOT_ALLOWED"
-	EConflict           = "CONFLICT"
-	EPreconditionFailed = "PRECONDITION_FAILED"
-	ETooLarge           = "PAYLOAD_TOO_LARGE"
-	EQuotaExceeded      = "QUOTA_EXCEEDED"
-	ETooManyRequests    = "TOO_MANY_REQUESTS"
-	EUnavailable        = "SERVICE_UNAVAILABLE"
-	EInternal           = "UNKNOWN"
+	EInvalid             = "VALIDATE_FAILED"
+	EUnauthorized        = "UNAUTHORIZED"
+	EForbidden           = "FORBIDDEN"
+	ENotFound            = "NOT_FOUND"
+	EMethodNotAllowed    = "METHOD_NOT_ALLOWED"
+	EConflict            = "CONFLICT"
+	EPreconditionFailed  = "PRECONDITION_FAILED"
+	ETooLarge            = "PAYLOAD_TOO_LARGE"
+	ERangeNotSatisfiable = "RANGE_NOT_SATISFIABLE"
+	EQuotaExceeded       = "QUOTA_EXCEEDED"
+	ETooManyRequests     = "TOO_MANY_REQUESTS"
+	EUnavailable         = "SERVICE_UNAVAILABLE"
+	EInternal            = "UNKNOWN"
 )
 
 // FieldError names one rejected input field and says why, in words a client can show.

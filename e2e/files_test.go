@@ -74,6 +74,13 @@ func TestUploadInTwoChunks(t *testing.T) {
 		t.Errorf("Content-Range = %q", v)
 	}
 
+	// A range past the end is 416 in the error envelope, naming the header.
+	past := s.fetch(t, link, http.Header{"Range": {"bytes=999999-"}})
+	past.wantError(t, http.StatusRequestedRangeNotSatisfiable, "RANGE_NOT_SATISFIABLE", "Range")
+	if v := past.Header.Get("Content-Range"); v != "bytes */100000" {
+		t.Errorf("416 Content-Range = %q", v)
+	}
+
 	// The ETag revalidates.
 	s.fetch(t, link, http.Header{"If-None-Match": {got.Header.Get("ETag")}}).
 		want(t, http.StatusNotModified)

@@ -10,19 +10,20 @@ import (
 
 // statusOf maps every domain error code to its HTTP status. It is the only such table.
 var statusOf = map[string]int{
-	tenantd.EInvalid:            http.StatusBadRequest,
-	tenantd.EUnauthorized:       http.StatusUnauthorized,
-	tenantd.EForbidden:          http.StatusForbidden,
-	tenantd.ENotFound:           http.StatusNotFound,
-	tenantd.EMethodNotAllowed:   http.StatusMethodNotAllowed,
-	tenantd.EConflict:           http.StatusConflict,
-	tenantd.EPreconditionFailed: http.StatusPreconditionFailed,
-	tenantd.EIdemMismatch:       http.StatusUnprocessableEntity,
-	tenantd.ETooLarge:           http.StatusRequestEntityTooLarge,
-	tenantd.EQuotaExceeded:      http.StatusConflict,
-	tenantd.ETooManyRequests:    http.StatusTooManyRequests,
-	tenantd.EUnavailable:        http.StatusServiceUnavailable,
-	tenantd.EInternal:           http.StatusInternalServerError,
+	tenantd.EInvalid:             http.StatusBadRequest,
+	tenantd.EUnauthorized:        http.StatusUnauthorized,
+	tenantd.EForbidden:           http.StatusForbidden,
+	tenantd.ENotFound:            http.StatusNotFound,
+	tenantd.EMethodNotAllowed:    http.StatusMethodNotAllowed,
+	tenantd.EConflict:            http.StatusConflict,
+	tenantd.EPreconditionFailed:  http.StatusPreconditionFailed,
+	tenantd.EIdemMismatch:        http.StatusUnprocessableEntity,
+	tenantd.ETooLarge:            http.StatusRequestEntityTooLarge,
+	tenantd.ERangeNotSatisfiable: http.StatusRequestedRangeNotSatisfiable,
+	tenantd.EQuotaExceeded:       http.StatusConflict,
+	tenantd.ETooManyRequests:     http.StatusTooManyRequests,
+	tenantd.EUnavailable:         http.StatusServiceUnavailable,
+	tenantd.EInternal:            http.StatusInternalServerError,
 }
 
 // errorBody is the envelope PortSIP clients parse.

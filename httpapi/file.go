@@ -197,7 +197,7 @@ func (s *Server) downloadBlob(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 
 	extendDeadlines(w, downloadTimeout)
-	http.ServeContent(w, r, "", f.CreatedAt, blob)
+	http.ServeContent(&rangeErrors{ResponseWriter: w, r: r}, r, "", f.CreatedAt, blob)
 	return nil
 }
 
@@ -233,3 +233,37 @@ func isAttrChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		strings.IndexByte("!#$&+-.^_`|~", c) >= 0
 }
+
+// rangeErrors turns http.ServeContent's plain-text 416 answer to an unsatisfiable Range into
+// the error envelope; every other answer passes through unchanged.
+type rangeErrors struct {
+	http.ResponseWriter
+	r        *http.Request
+	replaced bool
+}
+
+func (w *rangeErrors) WriteHeader(status int) {
+	if status != http.StatusRequestedRangeNotSatisfiable {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	w.replaced = true
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Del("Content-Disposition")
+	writeError(w.ResponseWriter, w.r, &tenantd.Error{
+		Code:    tenantd.ERangeNotSatisfiable,
+		Message: "the requested range does not overlap the content",
+		Fields: []tenantd.FieldError{{Field: "Range",
+			Reason: "must overlap the content; Content-Range gives its size"}},
+	})
+}
+
+func (w *rangeErrors) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil // ServeContent's own text, already replaced
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *rangeErrors) Unwrap() http.ResponseWriter { return w.ResponseWriter }
