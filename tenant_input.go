@@ -32,21 +32,23 @@ var tenantRules = map[string]tenantRule{
 	"region":   requiredText(func(t *Tenant) *string { return &t.Region }, canonRegion),
 	"website":  optionalText(func(t *Tenant) *NullString { return &t.Website }, checkWebsite),
 
-	"enabled":                          flag(func(t *Tenant) *bool { return &t.Enabled }),
-	"enable_video_recording":           flag(func(t *Tenant) *bool { return &t.EnableVideoRecording }),
-	"enable_audio_recording":           flag(func(t *Tenant) *bool { return &t.EnableAudioRecording }),
-	"enable_dual_track_recording":      flag(func(t *Tenant) *bool { return &t.EnableDualTrackRecording }),
-	"enable_billing":                   flag(func(t *Tenant) *bool { return &t.EnableBilling }),
-	"enable_feature_billing":           flag(func(t *Tenant) *bool { return &t.EnableFeatureBilling }),
-	"enable_feature_call_statistics":   flag(func(t *Tenant) *bool { return &t.EnableFeatureCallStatistics }),
-	"enable_feature_contact_center":    flag(func(t *Tenant) *bool { return &t.EnableFeatureContactCenter }),
-	"enable_feature_message_channels":  flag(func(t *Tenant) *bool { return &t.EnableFeatureMessageChannels }),
-	"enable_feature_microsoft_teams":   flag(func(t *Tenant) *bool { return &t.EnableFeatureMicrosoftTeams }),
-	"enable_feature_trunks":            flag(func(t *Tenant) *bool { return &t.EnableFeatureTrunks }),
-	"enable_feature_whats_app":         flag(func(t *Tenant) *bool { return &t.EnableFeatureWhatsApp }),
-	"enable_night_mode":                flag(func(t *Tenant) *bool { return &t.EnableNightMode }),
-	"enable_two_factor_authentication": flag(func(t *Tenant) *bool { return &t.EnableTwoFactorAuthentication }),
-	"password_force_reset":             flag(func(t *Tenant) *bool { return &t.PasswordForceReset }),
+	"enabled":                        flag(func(t *Tenant) *bool { return &t.Enabled }),
+	"enable_video_recording":         flag(func(t *Tenant) *bool { return &t.EnableVideoRecording }),
+	"enable_audio_recording":         flag(func(t *Tenant) *bool { return &t.EnableAudioRecording }),
+	"enable_dual_track_recording":    flag(func(t *Tenant) *bool { return &t.EnableDualTrackRecording }),
+	"enable_billing":                 flag(func(t *Tenant) *bool { return &t.EnableBilling }),
+	"enable_feature_billing":         flag(func(t *Tenant) *bool { return &t.EnableFeatureBilling }),
+	"enable_feature_call_statistics": flag(func(t *Tenant) *bool { return &t.EnableFeatureCallStatistics }),
+	"enable_feature_contact_center":  flag(func(t *Tenant) *bool { return &t.EnableFeatureContactCenter }),
+	"enable_feature_message_channels": flag(
+		func(t *Tenant) *bool { return &t.EnableFeatureMessageChannels }),
+	"enable_feature_microsoft_teams": flag(func(t *Tenant) *bool { return &t.EnableFeatureMicrosoftTeams }),
+	"enable_feature_trunks":          flag(func(t *Tenant) *bool { return &t.EnableFeatureTrunks }),
+	"enable_feature_whats_app":       flag(func(t *Tenant) *bool { return &t.EnableFeatureWhatsApp }),
+	"enable_night_mode":              flag(func(t *Tenant) *bool { return &t.EnableNightMode }),
+	"enable_two_factor_authentication": flag(
+		func(t *Tenant) *bool { return &t.EnableTwoFactorAuthentication }),
+	"password_force_reset": flag(func(t *Tenant) *bool { return &t.PasswordForceReset }),
 
 	"custom_options": optionalText(
 		func(t *Tenant) *NullString { return &t.CustomOptions }, checkCustomOptions),
@@ -64,7 +66,8 @@ var tenantRules = map[string]tenantRule{
 	"log_retention":             count(func(t *Tenant) *int32 { return &t.LogRetention }, 1),
 	"temp_file_retention":       count(func(t *Tenant) *int32 { return &t.TempFileRetention }, 1),
 	"contact_match_length":      count(func(t *Tenant) *int32 { return &t.ContactMatchLength }, 0),
-	"contact_update_interval":   bounded(func(t *Tenant) *int32 { return &t.ContactUpdateInterval }, 1, 43200),
+	"contact_update_interval": bounded(
+		func(t *Tenant) *int32 { return &t.ContactUpdateInterval }, 1, 43200),
 
 	"disk_quota":              quota(func(t *Tenant) *string { return &t.DiskQuota }),
 	"im_disk_quota":           quota(func(t *Tenant) *string { return &t.IMDiskQuota }),

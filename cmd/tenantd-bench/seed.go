@@ -17,10 +17,12 @@ var (
 	words = []string{"Alpine", "Harbor", "Cedar", "Summit", "Nordic", "Atlas", "Beacon",
 		"Cobalt", "Delta", "Ember", "Falcon", "Granite", "Horizon", "Iris", "Juniper", "Kestrel",
 		"Lumen", "Meridian", "Nimbus", "Orchid", "Pioneer", "Quartz", "Raven", "Sierra"}
-	kinds     = []string{"Telecom", "Dental", "Logistics", "Law", "Clinic", "Hotels", "Bank"}
-	suffixes  = []string{"Ltd", "GmbH", "AG", "Inc", "SA", "BV", "LLC"}
-	zones     = []string{"Europe/Zurich", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Africa/Abidjan", "Australia/Sydney", "UTC"}
-	locales   = [][2]string{{"CHF", "CHE"}, {"EUR", "DEU"}, {"USD", "USA"}, {"JPY", "JPN"}, {"XOF", "CIV"}, {"AUD", "AUS"}, {"GBP", "GBR"}}
+	kinds    = []string{"Telecom", "Dental", "Logistics", "Law", "Clinic", "Hotels", "Bank"}
+	suffixes = []string{"Ltd", "GmbH", "AG", "Inc", "SA", "BV", "LLC"}
+	zones    = []string{"Europe/Zurich", "Europe/Berlin", "America/New_York", "Asia/Tokyo",
+		"Africa/Abidjan", "Australia/Sydney", "UTC"}
+	locales = [][2]string{{"CHF", "CHE"}, {"EUR", "DEU"}, {"USD", "USA"}, {"JPY", "JPN"},
+		{"XOF", "CIV"}, {"AUD", "AUS"}, {"GBP", "GBR"}}
 	extLimits = []int32{10, 25, 50, 100, 250, 500, 1000, 5000}
 )
 
