@@ -87,8 +87,8 @@ func (db *DB) ListAuditLogs(ctx context.Context, actor tenantd.Actor, q tenantd.
 
 	conds, args := auditScope(actor)
 	if q.Search != "" {
-		conds = append(conds, searchCond)
-		args = append(args, likeContains(q.Search))
+		conds = append(conds, db.r.d.contains("search_text"))
+		args = append(args, strings.ToLower(q.Search))
 	}
 	if q.OrderBy == "" {
 		q.OrderBy = "created_at desc, id desc"

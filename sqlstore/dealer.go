@@ -107,7 +107,8 @@ func (db *DB) ListDealers(ctx context.Context, actor tenantd.Actor, q tenantd.Li
 	var conds []string
 	var args []any
 	if q.Search != "" {
-		conds, args = []string{searchCond}, []any{likeContains(q.Search)}
+		conds = []string{db.r.d.contains("search_text")}
+		args = []any{strings.ToLower(q.Search)}
 	}
 	sel, err := db.buildSelect(q, dealerFields, conds, args)
 	if err != nil {

@@ -106,22 +106,11 @@ func currentTenant(ctx context.Context, q queryer, actor tenantd.Actor) (int64, 
 	return actor.TenantID, nil
 }
 
-// forUpdate turns a SELECT of one row into one that locks the row until the transaction
-// ends. PostgreSQL needs the lock: two transactions checking the same limit would otherwise
-// each count without the other's row. SQLite has one writer at a time, which serialises them
-// already, and has no such clause.
-func forUpdate(tx *dbTx, query string) string {
-	if tx.r.d == postgresDialect {
-		return query + " FOR UPDATE"
-	}
-	return query
-}
-
 // lockDealer locks the dealer's row and returns its limits. Callers lock before they write,
 // so that concurrent writes for one dealer queue here instead of deadlocking later.
 func lockDealer(ctx context.Context, tx *dbTx, id int64) (maxTenants, maxExt int64, err error) {
-	err = tx.QueryRowContext(ctx, forUpdate(tx,
-		`SELECT max_tenants, max_extensions FROM dealers WHERE id = ?`), id).
+	err = tx.QueryRowContext(ctx,
+		`SELECT max_tenants, max_extensions FROM dealers WHERE id = ?`+tx.forUpdate(), id).
 		Scan(&maxTenants, &maxExt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, notFound("dealer")
@@ -210,13 +199,3 @@ func (l dealerLimits) check(ctx context.Context, tx *dbTx) error {
 	}
 	return nil
 }
-
-// likeContains returns a LIKE pattern matching s anywhere, with s taken literally.
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(s)) + "%"
-}
-
-// searchCond is the condition matching a literal search text in a lower-cased search_text
-// column.
-const searchCond = `search_text LIKE ? ESCAPE '\'`

@@ -172,10 +172,8 @@ func (db *DB) UpdateTenant(ctx context.Context, actor tenantd.Actor, id int64,
 
 	var t *tenantd.Tenant
 	err := db.inTx(ctx, func(tx *dbTx) error {
-		// Lock first: this is a read-modify-write of the whole settings document.
-		if err := tx.lockRow(ctx, "tenants", id); err != nil {
-			return err
-		}
+		// updateTenant locks the tenant's dealers, then the tenant, before it reads: the same
+		// order as every other write, so that two of them cannot deadlock on PostgreSQL.
 		var err error
 		t, err = db.updateTenant(ctx, tx, actor, id, change)
 		return err

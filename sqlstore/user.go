@@ -123,7 +123,8 @@ func (db *DB) ListUsers(ctx context.Context, actor tenantd.Actor, q tenantd.List
 
 	conds, args := []string{"tenant_id = ?"}, []any{tenantID}
 	if q.Search != "" {
-		conds, args = append(conds, searchCond), append(args, likeContains(q.Search))
+		conds = append(conds, db.r.d.contains("search_text"))
+		args = append(args, strings.ToLower(q.Search))
 	}
 	sel, err := db.buildSelect(q, userFields, conds, args)
 	if err != nil {
@@ -262,8 +263,8 @@ func (db *DB) DeleteUser(ctx context.Context, actor tenantd.Actor, id int64) err
 // lockTenant locks the tenant's row and returns its max_extensions.
 func lockTenant(ctx context.Context, tx *dbTx, id int64) (int64, error) {
 	var max int64
-	err := tx.QueryRowContext(ctx, forUpdate(tx,
-		`SELECT max_extensions FROM tenants WHERE id = ?`), id).Scan(&max)
+	err := tx.QueryRowContext(ctx,
+		`SELECT max_extensions FROM tenants WHERE id = ?`+tx.forUpdate(), id).Scan(&max)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, notFound("tenant")
 	}
