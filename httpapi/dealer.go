@@ -6,19 +6,6 @@ import (
 	"github.com/tenantd/tenantd"
 )
 
-func (s *Server) listDealers(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
-	q, err := listQuery(r)
-	if err != nil {
-		return err
-	}
-	items, count, err := s.Dealers.ListDealers(r.Context(), actor, q)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listBody[*tenantd.Dealer]{Count: count, Items: items})
-	return nil
-}
-
 func (s *Server) createDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
 	in, err := readObject(w, r)
 	if err != nil {

@@ -139,19 +139,6 @@ func extendDeadlines(w http.ResponseWriter, d time.Duration) {
 	_ = rc.SetWriteDeadline(deadline.Add(time.Minute))
 }
 
-func (s *Server) listFiles(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
-	q, err := listQuery(r)
-	if err != nil {
-		return err
-	}
-	items, count, err := s.Files.ListFiles(r.Context(), actor, q)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listBody[tenantd.File]{Count: count, Items: items})
-	return nil
-}
-
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
 	id, err := tenantd.ParseID(r.PathValue("id"))
 	if err != nil {

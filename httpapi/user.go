@@ -6,19 +6,6 @@ import (
 	"github.com/tenantd/tenantd"
 )
 
-func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
-	q, err := listQuery(r)
-	if err != nil {
-		return err
-	}
-	items, count, err := s.Users.ListUsers(r.Context(), actor, q)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listBody[tenantd.UserSummary]{Count: count, Items: items})
-	return nil
-}
-
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
 	in, err := readObject(w, r)
 	if err != nil {
