@@ -81,6 +81,10 @@ func TestFilesUploadAndDownload(t *testing.T) {
 	if out := mustCLI(t, "files", "download", key, "--out", "-"); out != string(data) {
 		t.Fatal("download to standard output differs")
 	}
+	// What upload printed works as well: the file id is looked up for its key.
+	if out := mustCLI(t, "files", "download", id, "--out", "-"); out != string(data) {
+		t.Fatal("download by file id differs")
+	}
 
 	if list := mustCLI(t, "files", "list"); !strings.Contains(list, id) {
 		t.Fatalf("list does not show the file:\n%s", list)

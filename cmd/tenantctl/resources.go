@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/tenantd/tenantd/client"
 )
@@ -210,16 +212,21 @@ func filesUpload(ctx context.Context, a *app, args []string) error {
 }
 
 func filesDownload(ctx context.Context, a *app, args []string) error {
-	fs := a.newFlagSet("files download", "files download KEY [--out PATH]",
-		"Downloads a file by its download key (the last part of its URL, such as a tenant's\n"+
-			"avatar_file_url) to PATH, or to standard output with --out -.")
+	fs := a.newFlagSet("files download", "files download ID|KEY [--out PATH]",
+		"Downloads a file, named by its id (as files upload prints it) or by its download key\n"+
+			"(the last part of its URL, such as a tenant's avatar_file_url), to PATH, or to\n"+
+			"standard output with --out -.")
 	out := fs.String("out", "", "where to write the file (default: the name the server gives)")
-	key, err := parseID(fs, args, nil)
+	arg, err := parseID(fs, args, nil)
 	if err != nil {
 		return err
 	}
 
 	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	key, err := downloadKey(ctx, c, arg)
 	if err != nil {
 		return err
 	}
@@ -253,4 +260,21 @@ func filesDownload(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stderr, "Saved %s.\n", dest)
 	return nil
+}
+
+// downloadKey returns the download key a files download argument names: a file id (all
+// digits; download keys are longer and never only digits) is looked up for its url.
+func downloadKey(ctx context.Context, c *client.Client, arg string) (string, error) {
+	if strings.Trim(arg, "0123456789") != "" {
+		return arg, nil
+	}
+	f, err := c.Files().Get(ctx, arg)
+	if err != nil {
+		return "", err
+	}
+	url, _ := f["url"].(string)
+	if url == "" {
+		return "", fmt.Errorf("file %s has no download url", arg)
+	}
+	return path.Base(url), nil
 }
