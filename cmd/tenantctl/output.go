@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 )
 
 // Output formats.
@@ -255,18 +256,45 @@ func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
+// maxCell bounds a table cell, in characters; -o json shows values whole.
+const maxCell = 60
+
 // cell writes a value for a table cell: scalars as they are, null as "-", objects and arrays
-// as compact JSON.
+// as compact JSON, cut to maxCell characters and safe for a terminal.
 func cell(v value) string {
+	var s string
 	switch t := v.(type) {
 	case nil:
 		return "-"
 	case string:
-		return t
+		s = t
 	case object, []value:
-		return compactJSON(t)
+		s = compactJSON(t)
+	default:
+		s = yamlScalar(v)
 	}
-	return yamlScalar(v)
+	return printable(s)
+}
+
+// printable replaces characters that would move the cursor, change the terminal's state or
+// reorder text (controls, bidirectional overrides and isolates) with U+FFFD, and cuts the
+// text to maxCell characters.
+func printable(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == maxCell {
+			b.WriteRune('…')
+			break
+		}
+		if unicode.IsControl(r) || '\u202a' <= r && r <= '\u202e' ||
+			'\u2066' <= r && r <= '\u2069' {
+			r = '\ufffd'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
 
 func compactJSON(v value) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +44,18 @@ path: /api/blobs/k
 `
 	if b.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestCellIsTerminalSafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"Acme":                     "Acme",
+		"evil\u202egnp.exe":        "evil\ufffdgnp.exe",
+		"bell\a and \x1b[2J clear": "bell\ufffd and \ufffd[2J clear",
+		strings.Repeat("x", 70):    strings.Repeat("x", 60) + "…",
+	} {
+		if got := cell(in); got != want {
+			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
