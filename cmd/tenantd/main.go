@@ -17,9 +17,13 @@ import (
 )
 
 func main() {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(os.Getenv("TENANTD_LOG_LEVEL"))); err != nil {
-		level = slog.LevelInfo
+	var level slog.Level // info unless TENANTD_LOG_LEVEL says otherwise
+	if v := os.Getenv("TENANTD_LOG_LEVEL"); v != "" {
+		if err := level.UnmarshalText([]byte(v)); err != nil {
+			fmt.Fprintln(os.Stderr, "tenantd: configuration: TENANTD_LOG_LEVEL: want debug, "+
+				"info, warn or error")
+			os.Exit(2)
+		}
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
