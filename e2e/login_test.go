@@ -28,7 +28,11 @@ func TestPortSIPLogin(t *testing.T) {
 
 	req, _ := http.NewRequest("GET", s.URL+"/api/login", nil)
 	req.AddCookie(cookie)
-	status := s.send(t, req).want(t, http.StatusOK).object(t)
+	statusRes := s.send(t, req).want(t, http.StatusOK)
+	if cc := statusRes.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Fatalf("login status Cache-Control %q, want no-store", cc)
+	}
+	status := statusRes.object(t)
 	expires, err := time.Parse(time.RFC3339, status["expires_at"].(string))
 	if status["access_token"] != token || status["role"] != "SystemAdmin" || err != nil ||
 		time.Until(expires) < 25*time.Minute {
@@ -50,6 +54,12 @@ func TestPortSIPLogin(t *testing.T) {
 	s.send(t, req).want(t, http.StatusUnauthorized)
 
 	s.do(t, "GET", "/api/login", "", nil).want(t, http.StatusUnauthorized)
+
+	// A cross-site form can post text/plain; only JSON logs in.
+	req, _ = http.NewRequest("POST", s.URL+"/api/login",
+		strings.NewReader(`{"username":"admin","password":"`+adminPassword+`"}`))
+	req.Header.Set("Content-Type", "text/plain")
+	s.send(t, req).wantError(t, http.StatusBadRequest, "VALIDATE_FAILED", "Content-Type")
 	bad := s.do(t, "POST", "/api/login", "", map[string]string{
 		"username": "admin", "password": "wrong-" + strings.Repeat("x", 8),
 	}).want(t, http.StatusUnauthorized)

@@ -17,6 +17,8 @@ type tokenBody struct {
 }
 
 func writeToken(w http.ResponseWriter, t *tenantd.Token) {
+	// Tokens must not sit in a cache between client and server (RFC 6749, section 5.1).
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, tokenBody{
 		TokenType:    "Bearer",
 		AccessToken:  t.AccessToken,

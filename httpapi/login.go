@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"mime"
 	"net/http"
 	"time"
 
@@ -15,6 +16,14 @@ const loginCookie = "tenantd_session"
 // login is PortSIP's POST /login: a sign-in whose session a browser keeps in a cookie. It
 // answers the token object too, so that a script can use it as a bearer token.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	// A page on another site can post a form here, but not with a JSON content type without
+	// the browser asking first (CORS); requiring JSON keeps such a page from logging a victim's
+	// browser into the attacker's account.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		var p tenantd.Problems
+		p.Add("Content-Type", "must be application/json")
+		return p.Err()
+	}
 	in, err := readObject(w, r)
 	if err != nil {
 		return err
@@ -57,6 +66,7 @@ func (s *Server) loginStatus(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token": token,
 		"expires_at":   tenantd.FormatTime(actor.ExpiresAt),

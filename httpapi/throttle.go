@@ -20,7 +20,11 @@ import (
 type SignInLimiter struct {
 	mu   sync.Mutex
 	keys map[string]*failures
-	now  func() time.Time
+
+	// trusted holds, per account and address, until when a past success from that address
+	// exempts the account from the address's lock-out.
+	trusted map[string]time.Time
+	now     func() time.Time
 
 	// FreeAccount and FreeAddress are how many failures in a row cost nothing, per account
 	// and per address. An address gets many more, and a short cap on its lock-out
@@ -44,6 +48,7 @@ type failures struct {
 func NewSignInLimiter(now func() time.Time) *SignInLimiter {
 	return &SignInLimiter{
 		keys:           map[string]*failures{},
+		trusted:        map[string]time.Time{},
 		now:            now,
 		FreeAccount:    5,
 		FreeAddress:    100,
@@ -81,7 +86,14 @@ func (l *SignInLimiter) Attempt(domain, username, addr string) (wait time.Durati
 
 	now := l.now()
 	account, address := accountKey(domain, username), addressKey(addr)
-	for _, key := range []string{account, address} {
+	known := trustedKey(account, addr)
+	keys := []string{account, address}
+	if l.trusted[known].After(now) {
+		// This account signed in from this address before: a stranger's failures there must
+		// not lock it out. Its own failures still count against it.
+		keys = keys[:1]
+	}
+	for _, key := range keys {
 		if f := l.keys[key]; f != nil && f.until.After(now) {
 			wait = max(wait, f.until.Sub(now))
 		}
@@ -90,24 +102,40 @@ func (l *SignInLimiter) Attempt(domain, username, addr string) (wait time.Durati
 		return wait, nil
 	}
 
-	l.prune(now)
+	if !l.prune(now) {
+		// Every slot holds a live lock-out: someone is guessing at scale. Refuse rather than
+		// forget the locks.
+		return l.Base, nil
+	}
 	l.fail(account, l.FreeAccount, l.MaxLock, now)
 	l.fail(address, l.FreeAddress, l.MaxAddressLock, now)
 	return 0, func(succeeded bool) {
 		if succeeded {
-			l.succeeded(account, address)
+			l.succeeded(account, address, known)
 		}
 	}
+}
+
+// trustFor is how long a success from an address exempts the account from that address's
+// lock-out.
+const trustFor = 30 * 24 * time.Hour
+
+func trustedKey(account, addr string) string {
+	return account + "\x00" + addr
 }
 
 // succeeded clears the account's failures and takes back the one counted for the address.
 // The address keeps its other failures, so that one valid account cannot be used to reset
 // the guessing budget of an address.
-func (l *SignInLimiter) succeeded(account, address string) {
+func (l *SignInLimiter) succeeded(account, address, known string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 
 	delete(l.keys, account)
+	if len(l.trusted) >= maxKeys {
+		clear(l.trusted) // losing exemptions costs convenience, never safety
+	}
+	l.trusted[known] = l.now().Add(trustFor)
 	if f := l.keys[address]; f != nil {
 		f.count = max(0, f.count-1)
 		if f.count <= l.FreeAddress {
@@ -135,20 +163,19 @@ func (l *SignInLimiter) fail(key string, free int, maxLock time.Duration, now ti
 	f.until = now.Add(min(lock, maxLock))
 }
 
-// prune drops entries idle for longer than the longest lock once the map is full, so that a
-// flood of distinct names cannot grow it without bound.
-func (l *SignInLimiter) prune(now time.Time) {
+// prune makes room once the map is full, so that a flood of distinct names cannot grow it
+// without bound: it drops every entry that is not locked now, and never a lock. It reports
+// whether there is room for new entries.
+func (l *SignInLimiter) prune(now time.Time) bool {
 	if len(l.keys) < maxKeys {
-		return
+		return true
 	}
 	for key, f := range l.keys {
-		if now.Sub(f.last) > l.MaxLock && !f.until.After(now) {
+		if !f.until.After(now) {
 			delete(l.keys, key)
 		}
 	}
-	if len(l.keys) >= maxKeys {
-		clear(l.keys) // everything is recent: forgetting beats unbounded memory
-	}
+	return len(l.keys) < maxKeys
 }
 
 // retryAfter is an error that tells the client when to come back; writeError turns wait into

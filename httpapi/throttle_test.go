@@ -96,3 +96,46 @@ func TestLimiterAddressLockIsShort(t *testing.T) {
 		t.Fatal("another address is locked")
 	}
 }
+
+// TestLimiterTrustsKnownAddress checks that a stranger who keeps an address locked cannot lock
+// out an account that has signed in from that address before.
+func TestLimiterTrustsKnownAddress(t *testing.T) {
+	c := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := NewSignInLimiter(c.now)
+
+	wait, done := l.Attempt("a.example", "alice", "10.0.0.7")
+	if wait != 0 {
+		t.Fatal("first attempt refused")
+	}
+	done(true)
+
+	for i := 0; i <= l.FreeAddress+5; i++ {
+		fail(l, "a.example", fmt.Sprint("stranger", i), "10.0.0.7")
+	}
+	if w, _ := l.Attempt("a.example", "newcomer", "10.0.0.7"); w == 0 {
+		t.Fatal("the address is not locked for an account never seen there")
+	}
+	if w, _ := l.Attempt("a.example", "alice", "10.0.0.7"); w != 0 {
+		t.Fatalf("alice, known at this address, waits %v", w)
+	}
+}
+
+// TestLimiterKeepsLocksWhenFull fills the limiter and checks that an account's lock survives.
+func TestLimiterKeepsLocksWhenFull(t *testing.T) {
+	c := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := NewSignInLimiter(c.now)
+	for i := 0; i <= l.FreeAccount; i++ {
+		fail(l, "", "victim", "10.1.0.1")
+	}
+	before, _ := l.Attempt("", "victim", "10.1.0.2")
+	if before == 0 {
+		t.Fatal("victim not locked")
+	}
+
+	for i := 0; i < maxKeys; i++ {
+		fail(l, "", fmt.Sprint("u", i), fmt.Sprint("10.2.", i/250, ".", i%250))
+	}
+	if w, _ := l.Attempt("", "victim", "10.1.0.3"); w == 0 {
+		t.Fatal("filling the limiter wiped the victim's lock")
+	}
+}
