@@ -30,6 +30,8 @@ var (
 	errDomainPuny     = errors.New("must not have xn-- labels that are not valid punycode")
 	errDomainNFC      = errors.New("must be in composed form: write accented letters as one " +
 		"character, not a letter followed by a combining accent")
+	errDomainCompat = errors.New("must not use styled or compatibility forms of letters " +
+		"(such as mathematical bold, ligatures or superscripts); type the plain letters")
 )
 
 // CanonicalDomain returns the canonical form of a tenant SIP domain, or an error whose message
@@ -86,7 +88,8 @@ func canonicalIPv6(s string) (string, error) {
 	if err != nil || !addr.Is6() || addr.Zone() != "" {
 		return "", errDomainIP
 	}
-	return addr.String(), nil
+	// An IPv4-mapped address (::ffff:a.b.c.d) is the IPv4 host itself.
+	return addr.Unmap().String(), nil
 }
 
 // canonicalHostName returns the canonical form of a host name, as CanonicalDomain describes.
@@ -95,9 +98,10 @@ func canonicalIPv6(s string) (string, error) {
 // library alone: it lower-cases with Unicode's simple case mapping, maps the ideographic full
 // stops to '.' and the full-width forms of ASCII to ASCII, and checks that "xn--" labels are
 // punycode that decodes to what it would encode. It does not normalise: instead of mapping a
-// decomposed name to its composed twin (NFC), it refuses the combining accents of the Latin,
-// Greek and Cyrillic scripts (U+0300..U+036F), the ones those decompositions use, so that one
-// name cannot be registered twice in two spellings.
+// decomposed name to its composed twin (NFC) or a styled letter to the plain one (NFKC), it
+// refuses the characters such spellings are made of (see decomposedPart and
+// compatibilityForm), so that one name cannot be registered twice in two spellings. That is an
+// approximation by Unicode block, not the full tables.
 func canonicalHostName(s string) (string, error) {
 	name := strings.Map(foldDomainRune, s)
 	name = strings.TrimSuffix(name, ".")
@@ -185,8 +189,10 @@ func checkLabelRunes(label string) (ascii bool, err error) {
 			return false, errDomainChar
 		case i == 0 && unicode.IsMark(r):
 			return false, errDomainChar
-		case '\u0300' <= r && r <= '\u036f':
+		case decomposedPart(r):
 			return false, errDomainNFC
+		case compatibilityForm(r):
+			return false, errDomainCompat
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || i > 0 && unicode.IsMark(r):
 			ascii = false
 		default:
@@ -386,4 +392,35 @@ func punyValue(c byte) (int, bool) {
 		return int(c-'0') + 26, true
 	}
 	return 0, false
+}
+
+// decomposedPart reports whether r is a character that only appears in the decomposed (NFD)
+// spelling of a letter that Unicode also has as one precomposed character: the combining
+// accents of Latin, Greek and Cyrillic, the combining voicing marks of Japanese kana, the
+// combining hamza and madda of Arabic, and the conjoining jamo that spell Hangul syllables.
+// Without normalisation tables this is how two spellings of one name are kept apart.
+func decomposedPart(r rune) bool {
+	return '\u0300' <= r && r <= '\u036f' ||
+		r == '\u3099' || r == '\u309a' ||
+		'\u0653' <= r && r <= '\u0655' ||
+		'\u1100' <= r && r <= '\u11ff' || '\ua960' <= r && r <= '\ua97f' ||
+		'\ud7b0' <= r && r <= '\ud7ff'
+}
+
+// compatibilityForm reports whether r lies in a block of styled or compatibility variants of
+// letters and digits, which UTS #46 maps to plain letters: a name spelled with them would be
+// a second tenant for a name people and SIP stacks read as the plain one.
+func compatibilityForm(r rune) bool {
+	return r == '\u00aa' || r == '\u00ba' || // ordinal indicators
+		'\u2070' <= r && r <= '\u209f' || // superscripts and subscripts
+		'\u2100' <= r && r <= '\u214f' || // letterlike symbols
+		'\u2460' <= r && r <= '\u24ff' || // enclosed alphanumerics
+		'\u3130' <= r && r <= '\u318f' || // Hangul compatibility jamo
+		'\u3300' <= r && r <= '\u33ff' || // CJK compatibility
+		'\ufb00' <= r && r <= '\ufb4f' || // alphabetic presentation forms (ligatures)
+		'\ufe70' <= r && r <= '\ufeff' || // Arabic presentation forms B
+		'\ufb50' <= r && r <= '\ufdff' || // Arabic presentation forms A
+		'\uff00' <= r && r <= '\uffef' || // half- and full-width forms not mapped to ASCII
+		'\U0001d400' <= r && r <= '\U0001d7ff' || // mathematical alphanumerics
+		'\U0001f100' <= r && r <= '\U0001f1ff' // enclosed alphanumeric supplement
 }

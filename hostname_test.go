@@ -37,7 +37,7 @@ func TestCanonicalDomain(t *testing.T) {
 		{"2001:DB8:0:0:0:0:0:1", "2001:db8::1"},
 		{"[2001:0db8:0000::0001]", "2001:db8::1"},
 		{"::1", "::1"},
-		{"::ffff:192.0.2.1", "::ffff:192.0.2.1"},
+		{"::ffff:192.0.2.1", "192.0.2.1"},
 
 		// Length limits: 63-character labels and a 253-character name.
 		{strings.Repeat("a", 63) + ".com", strings.Repeat("a", 63) + ".com"},
@@ -182,6 +182,15 @@ func TestDomainSpellingsOfOneName(t *testing.T) {
 		{"xn--abc.example", "", errDomainPuny.Error()},
 		{"xn--.example", "", errDomainHyphen.Error()},
 		{"xn--99999999999.example", "", errDomainPuny.Error()},
+		{"\u304b\u3099.example", "", errDomainNFC.Error()},       // か + voicing mark
+		{"\u0627\u0654.example", "", errDomainNFC.Error()},       // alef + hamza above
+		{"\u1112\u1161\u11ab.example", "", errDomainNFC.Error()}, // 한 as jamo
+		{"\u304c.example", "xn--v8j.example", ""},                // が precomposed
+		{"\U0001d41a\U0001d41c\U0001d426\U0001d41e.example", "", errDomainCompat.Error()},
+		{"\ufb01sh.example", "", errDomainCompat.Error()}, // ﬁ ligature
+		{"\u00aacme.example", "", errDomainCompat.Error()},
+		{"::ffff:127.0.0.9", "127.0.0.9", ""},
+		{"[::FFFF:7F00:9]", "127.0.0.9", ""},
 	} {
 		got, err := CanonicalDomain(c.in)
 		if c.err != "" {
