@@ -34,3 +34,22 @@ func TestAuthUserForcedReset(t *testing.T) {
 		t.Fatalf("after the tenant cleared it: password_force_reset %v, want false", got)
 	}
 }
+
+// TestPasswordChange checks that a new password works, the old one does not, and the
+// sessions begun with the old one end.
+func TestPasswordChange(t *testing.T) {
+	s := startServer(t)
+	id := s.createTenant(t, "Pw", "pw.example.com", nil)
+	s.switchTo(t, s.Admin, id)
+	user := s.createUser(t, s.Admin, "clerk", "101", "Admin")
+	old := s.signIn(t, "clerk", userPassword, "pw.example.com")
+
+	s.do(t, "POST", "/api/users/"+user, s.Admin, map[string]any{"password": "brand-new-pass-1"}).
+		want(t, http.StatusOK)
+	s.do(t, "GET", "/api/tenant", old, nil).want(t, http.StatusUnauthorized)
+	s.do(t, "POST", "/api/auth/sign_in", "", map[string]string{
+		"username": "clerk", "password": userPassword, "domain": "pw.example.com",
+	}).want(t, http.StatusUnauthorized)
+	fresh := s.signIn(t, "clerk", "brand-new-pass-1", "pw.example.com")
+	s.do(t, "GET", "/api/tenant", fresh, nil).want(t, http.StatusOK)
+}

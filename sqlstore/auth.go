@@ -363,3 +363,30 @@ func revokeUserSessions(ctx context.Context, tx *dbTx, userCond string, args ...
 	}
 	return nil
 }
+
+// prehashed is a password hashed before a write transaction began. Hashing takes tens of
+// milliseconds on purpose; on SQLite every write waits for the one writer, so an update that
+// hashed inside its transaction would hold up every other write meanwhile.
+type prehashed struct {
+	password, encoded string
+}
+
+// prehash hashes password, if any, outside any transaction. An update finds the new password
+// by applying its change to a blank record first: the change is a pure function of the
+// request, so inside the transaction it sets the same password.
+func (db *DB) prehash(ctx context.Context, password string) (prehashed, error) {
+	if password == "" {
+		return prehashed{}, nil
+	}
+	hash, err := db.hashPassword(ctx, password)
+	return prehashed{password: password, encoded: hash}, err
+}
+
+// hashFor returns the hash of password: the one made beforehand when it is for this
+// password, else a new one (then inside the transaction, slower but correct).
+func (p prehashed) hashFor(ctx context.Context, db *DB, password string) (string, error) {
+	if p.encoded != "" && p.password == password {
+		return p.encoded, nil
+	}
+	return db.hashPassword(ctx, password)
+}

@@ -150,8 +150,15 @@ func (db *DB) UpdateDealer(ctx context.Context, actor tenantd.Actor, id int64,
 		return nil, err
 	}
 
+	probe := tenantd.NewDealer()
+	_ = change(probe) // only its password matters; the real change is checked below
+	pre, err := db.prehash(ctx, probe.Password)
+	if err != nil {
+		return nil, err
+	}
+
 	var d *tenantd.Dealer
-	err := db.inTx(ctx, func(tx *dbTx) error {
+	err = db.inTx(ctx, func(tx *dbTx) error {
 		if _, _, err := lockDealer(ctx, tx, id); err != nil {
 			return err
 		}
@@ -163,7 +170,7 @@ func (db *DB) UpdateDealer(ctx context.Context, actor tenantd.Actor, id int64,
 		if err := change(d); err != nil {
 			return err
 		}
-		if err := db.saveDealer(ctx, tx, d); err != nil {
+		if err := db.saveDealer(ctx, tx, d, pre); err != nil {
 			return err
 		}
 		err = checkDealerUsage(ctx, tx, id, int64(d.MaxTenants), int64(d.MaxExtensions))
@@ -181,14 +188,15 @@ func (db *DB) UpdateDealer(ctx context.Context, actor tenantd.Actor, id int64,
 
 // saveDealer writes every column of d, and its password when d carries a new one. A new
 // password or a disabled dealer ends the dealer's sessions.
-func (db *DB) saveDealer(ctx context.Context, tx *dbTx, d *tenantd.Dealer) error {
+func (db *DB) saveDealer(ctx context.Context, tx *dbTx, d *tenantd.Dealer,
+	pre prehashed) error {
 	if d.Password != "" || !d.Enabled {
 		if err := revokeUserSessions(ctx, tx, "id = ?", d.ID); err != nil {
 			return err
 		}
 	}
 	if d.Password != "" {
-		hash, err := db.hashPassword(ctx, d.Password)
+		hash, err := pre.hashFor(ctx, db, d.Password)
 		if err != nil {
 			return err
 		}

@@ -166,9 +166,16 @@ func (db *DB) UpdateUser(ctx context.Context, actor tenantd.Actor, id int64,
 		return nil, err
 	}
 
+	probe := tenantd.NewUser()
+	_ = change(probe) // only its password matters; the real change is checked below
+	pre, err := db.prehash(ctx, probe.Password)
+	if err != nil {
+		return nil, err
+	}
+
 	var u *tenantd.User
 	var tenantID int64
-	err := db.inTx(ctx, func(tx *dbTx) error {
+	err = db.inTx(ctx, func(tx *dbTx) error {
 		var err error
 		if tenantID, err = currentTenant(ctx, tx, actor); err != nil {
 			return err
@@ -180,7 +187,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor tenantd.Actor, id int64,
 		if err := change(u); err != nil {
 			return err
 		}
-		if err := db.saveUser(ctx, tx, u); err != nil {
+		if err := db.saveUser(ctx, tx, u, pre); err != nil {
 			return err
 		}
 		return db.record(ctx, tx, actor, auditRecord{tenantID: tenantID,
@@ -198,14 +205,15 @@ func (db *DB) UpdateUser(ctx context.Context, actor tenantd.Actor, id int64,
 
 // saveUser writes every column of u, and its password when u carries a new one. A new
 // password or a disabled user ends the user's sessions.
-func (db *DB) saveUser(ctx context.Context, tx *dbTx, u *tenantd.User) error {
+func (db *DB) saveUser(ctx context.Context, tx *dbTx, u *tenantd.User,
+	pre prehashed) error {
 	if u.Password != "" || !u.Enabled {
 		if err := revokeUserSessions(ctx, tx, "id = ?", u.ID); err != nil {
 			return err
 		}
 	}
 	if u.Password != "" {
-		hash, err := db.hashPassword(ctx, u.Password)
+		hash, err := pre.hashFor(ctx, db, u.Password)
 		if err != nil {
 			return err
 		}
