@@ -70,6 +70,44 @@ func TestProcessesShareOneDatabase(t *testing.T) {
 		}
 	})
 
+	t.Run("twelve users over both processes against max_extensions 3", func(t *testing.T) {
+		id := servers[0].createTenant(t, "Limited", "limited.example",
+			map[string]any{"max_extensions": 3})
+		for _, s := range servers {
+			s.switchTo(t, s.Admin, id)
+		}
+
+		statuses := make([]int, 12)
+		var wg sync.WaitGroup
+		for i := range statuses {
+			wg.Go(func() {
+				s := servers[i%2]
+				body := userBody(fmt.Sprintf("user%d", i), fmt.Sprint(100+i), "StandardUser", nil)
+				statuses[i] = rawStatus(s, "POST", "/api/users", s.Admin, body)
+			})
+		}
+		wg.Wait()
+
+		created := 0
+		for _, st := range statuses {
+			switch st {
+			case http.StatusCreated:
+				created++
+			case http.StatusConflict:
+			default:
+				t.Fatalf("statuses %v: want only 201 and 409", statuses)
+			}
+		}
+		if created != 3 {
+			t.Fatalf("statuses %v: %d users created, want exactly 3", statuses, created)
+		}
+		for _, s := range servers {
+			if n := s.do(t, "GET", "/api/users", s.Admin, nil).want(t, http.StatusOK).count(t); n != 3 {
+				t.Fatalf("%s lists %d users, want 3", s.URL, n)
+			}
+		}
+	})
+
 	t.Run("sign-out on one process is seen by the other", func(t *testing.T) {
 		a, b := servers[0], servers[1]
 		token := a.signIn(t, "admin", adminPassword, "")
