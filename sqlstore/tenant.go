@@ -215,7 +215,7 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	if err != nil {
 		return nil, err
 	}
-	wasEnabled, avatar := t.Enabled, t.Avatar
+	wasEnabled, avatar, oldMax := t.Enabled, t.Avatar, t.MaxExtensions
 	if err := change(t); err != nil {
 		return nil, err
 	}
@@ -230,13 +230,10 @@ func (db *DB) updateTenant(ctx context.Context, tx *dbTx, actor tenantd.Actor, i
 	if err := resolveAvatar(ctx, tx, t, avatar); err != nil {
 		return nil, err
 	}
-	if err := checkUserCount(ctx, tx, id, int64(t.MaxExtensions), 0); err != nil {
-		return nil, err
-	}
 	if err := db.saveTenant(ctx, tx, t); err != nil {
 		return nil, err
 	}
-	if err := limits.check(ctx, tx); err != nil {
+	if err := checkExtensionLimits(ctx, tx, t, oldMax, limits); err != nil {
 		return nil, err
 	}
 
@@ -276,6 +273,20 @@ func (db *DB) DeleteTenant(ctx context.Context, actor tenantd.Actor, id int64,
 		}
 		return nil
 	})
+}
+
+// checkExtensionLimits checks what a change of max_extensions could break, and only that,
+// since each check is a count: a lower limit must still hold the tenant's users, a higher one
+// must fit in its dealers' limits.
+func checkExtensionLimits(ctx context.Context, tx *dbTx, t *tenantd.Tenant, oldMax int32,
+	limits dealerLimits) error {
+	switch {
+	case t.MaxExtensions < oldMax:
+		return checkUserCount(ctx, tx, t.ID, int64(t.MaxExtensions), 0)
+	case t.MaxExtensions > oldMax:
+		return limits.check(ctx, tx)
+	}
+	return nil
 }
 
 // saveTenant writes every column of t and bumps its version.
