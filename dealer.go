@@ -174,7 +174,7 @@ type DealerService interface {
 		*Dealer, error)
 
 	// DeleteDealer removes the dealer; its tenants stay, no longer designated to it.
-	DeleteDealer(ctx context.Context, actor Actor, id int64) error
+	DeleteDealer(ctx context.Context, actor Actor, id int64, pre Precondition) error
 
 	// TenantDealers lists the dealers a tenant is designated to.
 	TenantDealers(ctx context.Context, actor Actor, tenantID int64) ([]DealerRef, error)

@@ -168,5 +168,5 @@ type UserService interface {
 		*User, error)
 
 	// DeleteUser removes the user and ends its sessions.
-	DeleteUser(ctx context.Context, actor Actor, id int64) error
+	DeleteUser(ctx context.Context, actor Actor, id int64, pre Precondition) error
 }

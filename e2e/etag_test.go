@@ -123,3 +123,40 @@ func TestIfMatch(t *testing.T) {
 	s.do(t, "POST", "/api/tenants/"+other+"/destroy", s.Admin, nil).
 		want(t, http.StatusNoContent)
 }
+
+// TestDealerAndUserETags checks that dealers and users are guarded like tenants: a read
+// answers an ETag, and an update or destroy with a stale one is 412 and changes nothing.
+func TestDealerAndUserETags(t *testing.T) {
+	s := startServer(t)
+	tenant := s.createTenant(t, "Acme", "etag.example.com", nil)
+	s.switchTo(t, s.Admin, tenant)
+
+	for _, path := range []string{
+		"/api/dealers/" + s.createDealer(t, "reseller", nil),
+		"/api/users/" + s.createUser(t, s.Admin, "clerk", "101", "Admin"),
+	} {
+		stale := s.do(t, "GET", path, s.Admin, nil).want(t, http.StatusOK).Header.Get("ETag")
+		if stale == "" {
+			t.Fatalf("GET %s answered no ETag", path)
+		}
+		fresh := s.doHeader(t, "POST", path, s.Admin, map[string]any{"display_name": "First"},
+			map[string]string{"If-Match": stale}).want(t, http.StatusOK).Header.Get("ETag")
+		if fresh == "" || fresh == stale {
+			t.Fatalf("update of %s answered ETag %q after %q", path, fresh, stale)
+		}
+
+		s.doHeader(t, "POST", path, s.Admin, map[string]any{"display_name": "Second"},
+			map[string]string{"If-Match": stale}).
+			wantError(t, http.StatusPreconditionFailed, "PRECONDITION_FAILED")
+		s.doHeader(t, "POST", path+"/destroy", s.Admin, nil,
+			map[string]string{"If-Match": stale}).
+			wantError(t, http.StatusPreconditionFailed, "PRECONDITION_FAILED")
+		got := s.do(t, "GET", path, s.Admin, nil).want(t, http.StatusOK).object(t)
+		if got["display_name"] != "First" {
+			t.Fatalf("%s after refused writes: display_name %v", path, got["display_name"])
+		}
+
+		s.doHeader(t, "POST", path+"/destroy", s.Admin, nil,
+			map[string]string{"If-Match": fresh}).want(t, http.StatusNoContent)
+	}
+}

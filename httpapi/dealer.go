@@ -6,68 +6,6 @@ import (
 	"github.com/tenantd/tenantd"
 )
 
-func (s *Server) createDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
-	in, err := readObject(w, r)
-	if err != nil {
-		return err
-	}
-
-	d := tenantd.NewDealer()
-	if err := tenantd.ApplyDealerInput(d, in, true); err != nil {
-		return err
-	}
-	if err := s.Dealers.CreateDealer(r.Context(), actor, d); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]string{"id": tenantd.FormatID(d.ID)})
-	return nil
-}
-
-func (s *Server) getDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
-	id, err := tenantd.ParseID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	d, err := s.Dealers.Dealer(r.Context(), actor, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
-}
-
-func (s *Server) updateDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
-	id, err := tenantd.ParseID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	in, err := readObject(w, r)
-	if err != nil {
-		return err
-	}
-
-	d, err := s.Dealers.UpdateDealer(r.Context(), actor, id, func(d *tenantd.Dealer) error {
-		return tenantd.ApplyDealerInput(d, in, false)
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
-}
-
-func (s *Server) destroyDealer(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
-	id, err := tenantd.ParseID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if err := s.Dealers.DeleteDealer(r.Context(), actor, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 func (s *Server) tenantDealers(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
 	id, err := tenantd.ParseID(r.PathValue("id"))
 	if err != nil {

@@ -228,7 +228,8 @@ func (db *DB) saveDealer(ctx context.Context, tx *dbTx, d *tenantd.Dealer,
 }
 
 // DeleteDealer implements tenantd.DealerService. Its sessions and designations go with it.
-func (db *DB) DeleteDealer(ctx context.Context, actor tenantd.Actor, id int64) error {
+func (db *DB) DeleteDealer(ctx context.Context, actor tenantd.Actor, id int64,
+	pre tenantd.Precondition) error {
 	if err := canManageDealers(actor); err != nil {
 		return err
 	}
@@ -236,6 +237,9 @@ func (db *DB) DeleteDealer(ctx context.Context, actor tenantd.Actor, id int64) e
 	return db.inTx(ctx, func(tx *dbTx) error {
 		d, err := loadDealer(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := pre.Check(d.Version); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {

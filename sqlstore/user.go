@@ -245,7 +245,8 @@ func (db *DB) saveUser(ctx context.Context, tx *dbTx, u *tenantd.User,
 }
 
 // DeleteUser implements tenantd.UserService.
-func (db *DB) DeleteUser(ctx context.Context, actor tenantd.Actor, id int64) error {
+func (db *DB) DeleteUser(ctx context.Context, actor tenantd.Actor, id int64,
+	pre tenantd.Precondition) error {
 	if err := canManageUsers(actor); err != nil {
 		return err
 	}
@@ -257,6 +258,9 @@ func (db *DB) DeleteUser(ctx context.Context, actor tenantd.Actor, id int64) err
 		}
 		u, err := loadUser(ctx, tx, tenantID, id)
 		if err != nil {
+			return err
+		}
+		if err := pre.Check(u.Version); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {
