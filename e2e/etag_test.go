@@ -160,3 +160,25 @@ func TestDealerAndUserETags(t *testing.T) {
 			map[string]string{"If-Match": fresh}).want(t, http.StatusNoContent)
 	}
 }
+
+// TestFileETag checks that a file record answers an ETag and that a destroy with another
+// record's tag is refused.
+func TestFileETag(t *testing.T) {
+	s := startServer(t)
+	ft := s.newFileTenant(t, nil)
+	a := s.uploadFile(t, ft.Token, "a.txt", false, []byte("aaa"), 3)
+	b := s.uploadFile(t, ft.Token, "b.txt", false, []byte("bbb"), 3)
+	tagA := s.do(t, "GET", "/api/files/"+a, ft.Token, nil).want(t, http.StatusOK).Header.Get("ETag")
+	tagB := s.do(t, "GET", "/api/files/"+b, ft.Token, nil).want(t, http.StatusOK).Header.Get("ETag")
+	if tagA == "" || tagA == tagB {
+		t.Fatalf("file ETags %q and %q", tagA, tagB)
+	}
+
+	s.doHeader(t, "POST", "/api/files/"+a+"/destroy", ft.Token, nil,
+		map[string]string{"If-Match": tagB}).
+		wantError(t, http.StatusPreconditionFailed, "PRECONDITION_FAILED")
+	s.doHeader(t, "POST", "/api/files/"+a+"/destroy", ft.Token, nil,
+		map[string]string{"If-Match": tagA}).want(t, http.StatusNoContent)
+	s.doHeader(t, "POST", "/api/files/"+a+"/destroy", ft.Token, nil,
+		map[string]string{"If-Match": tagA}).want(t, http.StatusNotFound)
+}

@@ -148,14 +148,27 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request, actor tenantd.A
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(id, fileVersion))
 	writeJSON(w, http.StatusOK, f)
 	return nil
 }
+
+// fileVersion is the version of every file record: a file never changes once stored, so its
+// ETag never does either, and If-Match on a destroy can be checked before the delete.
+const fileVersion = 1
 
 func (s *Server) destroyFile(w http.ResponseWriter, r *http.Request, actor tenantd.Actor) error {
 	id, err := tenantd.ParseID(r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	if r.Header.Get("If-Match") != "" {
+		if _, err := s.Files.File(r.Context(), actor, id); err != nil {
+			return err // a missing file is 404, whatever the condition
+		}
+		if err := ifMatch(r, id).Check(fileVersion); err != nil {
+			return err
+		}
 	}
 	if err := s.Files.DeleteFile(r.Context(), actor, id); err != nil {
 		return err
